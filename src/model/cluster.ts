@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ConstructNode } from './node.js';
+import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
+import { envPrefix, secret, type SecretRef } from './secret.js';
+import { resolveCluster, type ResolveOptions } from './resolve.js';
+import type { ClusterSpec } from './spec.js';
+import { validateCluster, type ValidateOptions } from '../validators/validate.js';
+import type { Diagnostic } from '../validators/diagnostic.js';
+
+export const SUPPORTED_POSTGRES_VERSIONS = [13, 14, 15, 16, 17] as const;
+export type PostgresVersion = (typeof SUPPORTED_POSTGRES_VERSIONS)[number];
+export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6'] as const;
+export type PgpoolVersion = (typeof SUPPORTED_PGPOOL_VERSIONS)[number];
+
+const roleSchema = z.strictObject({ name: sqlName, password: secretRef.optional() });
+
+export const clusterPropsSchema = z.strictObject({
+  name: dnsLabel,
+  postgresVersion: z.union(SUPPORTED_POSTGRES_VERSIONS.map((v) => z.literal(v))).default(17),
+  pgpoolVersion: z.enum(SUPPORTED_PGPOOL_VERSIONS).default('4.5'),
+  bindAddress: ipv4.default('127.0.0.1'),
+  network: z.strictObject({ name: dnsLabel.optional(), subnet: ipv4Cidr.optional() }).default({}),
+  superuser: roleSchema.partial().default({}),
+  replicationUser: roleSchema.partial().default({}),
+  images: z
+    .strictObject({ postgres: configText.optional(), pgpool: configText.optional(), haproxy: configText.optional() })
+    .default({}),
+});
+
+/** The root of a config: one PostgreSQL streaming-replication cluster. */
+export interface ClusterProps {
+  /** Cluster name: the root of every construct path, the compose project's prefix and the prefix of default secret names. A DNS label. */
+  name: string;
+  /**
+   * PostgreSQL major version of every node (physical replication needs one major).
+   * @default 17
+   */
+  postgresVersion?: PostgresVersion;
+  /**
+   * Pgpool-II version the generated pgpool.conf targets (4.3 names `socket_dir`, 4.4+ `unix_socket_directories`).
+   * @default '4.5'
+   */
+  pgpoolVersion?: PgpoolVersion;
+  /**
+   * Host address every published port binds to. Anything other than 127.0.0.1 exposes the
+   * services to the network and draws a warning.
+   * @default '127.0.0.1'
+   */
+  bindAddress?: string;
+  /**
+   * Compose network. With a subnet, pg_hba.conf admits exactly that range; without one,
+   * `samenet` (the container's own network).
+   * @default { name: '<cluster>-net' }
+   */
+  network?: { name?: string; subnet?: string };
+  /**
+   * The superuser (used only over the local socket and by bootstrap scripts).
+   * @default { name: 'postgres', password: secret('<CLUSTER>_POSTGRES_PASSWORD') }
+   */
+  superuser?: { name?: string; password?: SecretRef };
+  /**
+   * The role replicas stream with (REPLICATION, LOGIN, no superuser).
+   * @default { name: 'replicator', password: secret('<CLUSTER>_REPLICATION_PASSWORD') }
+   */
+  replicationUser?: { name?: string; password?: SecretRef };
+  /**
+   * Container images. Defaults pin the major versions of the cluster.
+   * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<pgpoolVersion>', haproxy: 'haproxy:2.8' }
+   */
+  images?: { postgres?: string; pgpool?: string; haproxy?: string };
+}
+
+export type ResolvedClusterProps = z.output<typeof clusterPropsSchema>;
+
+/**
+ * A PostgreSQL streaming-replication cluster: the scope of every Primary, Replica, PgPool and
+ * Haproxy, and the object a `cluster.config.ts` exports by default.
+ *
+ * @example
+ * const cluster = new Cluster({ name: 'shop', postgresVersion: 17 });
+ */
+export class Cluster extends ConstructNode {
+  readonly props: ResolvedClusterProps;
+  private readonly children: ConstructNode[] = [];
+
+  constructor(props: ClusterProps) {
+    const name = typeof props?.name === 'string' ? props.name : 'cluster';
+    super(undefined, name);
+    this.props = this.parseProps(clusterPropsSchema, props);
+  }
+
+  /** Every construct added to this cluster, in creation order. */
+  get nodes(): readonly ConstructNode[] {
+    return this.children;
+  }
+
+  /** Called by child constructors; not part of the user-facing API. */
+  addChild(node: ConstructNode): void {
+    this.children.push(node);
+  }
+
+  /**
+   * The resolved cluster for one address plan: plain data with every default filled and every
+   * derived value computed. Renderers read only this.
+   */
+  resolve(options: ResolveOptions = {}): ClusterSpec {
+    return resolveCluster(this, options);
+  }
+
+  /**
+   * Every diagnostic (errors and warnings) of every cross-field rule, on both address plans
+   * unless `targets` narrows them. Synthesis refuses while any error remains.
+   */
+  validate(options: ValidateOptions = {}): Diagnostic[] {
+    return validateCluster(this, options);
+  }
+
+  /** The default secret for a role of this cluster, e.g. `SHOP_REPLICATION_PASSWORD`. */
+  defaultSecret(purpose: string): SecretRef {
+    return secret(`${envPrefix(this.props.name)}_${purpose}`);
+  }
+}

@@ -1,0 +1,38 @@
+import type { PgpoolVersion, PostgresVersion } from './cluster.js';
+
+// Defaults that are derived rather than constant, kept in one place so docs and code agree.
+
+export const DEFAULT_LIMITS = {
+  maxConnections: 100,
+  superuserReservedConnections: 3,
+  maxWorkerProcesses: 8,
+  maxWalSenders: 10,
+  maxReplicationSlots: 10,
+  maxPreparedTransactions: 0,
+  maxLocksPerTransaction: 64,
+} as const;
+
+export const DEFAULT_PORTS = { postgres: 5432, pgpool: 9999, pcp: 9898, readWrite: 5000, readOnly: 5001, stats: 8404 } as const;
+
+export function defaultImages(postgres: PostgresVersion, pgpool: PgpoolVersion) {
+  return { postgres: `postgres:${postgres}-bookworm`, pgpool: `pgpool/pgpool:${pgpool}`, haproxy: 'haproxy:2.8' };
+}
+
+/**
+ * A /24 inside 172.20.0.0–172.31.255.0 derived from the cluster name, so pg_hba.conf and
+ * pool_hba.conf can name the compose network exactly without the user choosing a subnet.
+ * Set `network.subnet` when it collides with a network on the Docker host.
+ */
+export function defaultSubnet(clusterName: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of clusterName) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `172.${20 + (hash % 12)}.${(hash >>> 8) % 256}.0/24`;
+}
+
+/** `pg-replica1` → `pg_replica1`: slot names allow only lower-case letters, digits and underscores. */
+export function slotNameFor(id: string): string {
+  return id.replace(/[^a-z0-9_]/g, '_');
+}

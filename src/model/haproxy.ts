@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { Cluster } from './cluster.js';
+import { ConstructNode } from './node.js';
+import { configText, port, secretRef, sqlName } from './fields.js';
+import { PgPool } from './pgpool.js';
+import { Primary } from './primary.js';
+import { Replica } from './replica.js';
+import type { SecretRef } from './secret.js';
+
+const duration = z.string().regex(/^\d+(us|ms|s|m|h|d)$/, { message: "must be a duration like '5s' or '30m'" });
+const frontend = z.strictObject({ hostPort: port, port: port.optional() });
+
+export const haproxyPropsSchema = z.strictObject({
+  upstream: z.union([
+    z.custom<PgPool>((v) => v instanceof PgPool, { message: 'must be a PgPool or a list of Primary/Replica nodes' }),
+    z.array(z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica)).min(1),
+  ]),
+  readWrite: frontend,
+  readOnly: frontend.optional(),
+  stats: z
+    .strictObject({ hostPort: port, port: port.optional(), user: sqlName.default('admin'), password: secretRef.optional() })
+    .optional(),
+  checkUser: sqlName.default('haproxy_check'),
+  maxConn: z.number().int().min(1).default(2000),
+  serverMaxConn: z.number().int().min(1).optional(),
+  timeouts: z
+    .strictObject({
+      connect: duration.default('5s'),
+      client: duration.default('30m'),
+      server: duration.default('30m'),
+      check: duration.default('5s'),
+    })
+    .default({ connect: '5s', client: '30m', server: '30m', check: '5s' }),
+  image: configText.optional(),
+});
+
+export interface HaproxyFrontendProps {
+  /** Port published on the host, and HAProxy's port under `synth up`. */
+  hostPort: number;
+  /** Port inside the container. @default 5000 (readWrite), 5001 (readOnly), 8404 (stats) */
+  port?: number;
+}
+
+export interface HaproxyProps {
+  /**
+   * Where connections go. A PgPool: both frontends reach Pgpool, which routes writes to the
+   * primary. A list of nodes: HAProxy talks to PostgreSQL itself and tells the primary from the
+   * standbys with a `pg_is_in_recovery()` check.
+   */
+  upstream: PgPool | Array<Primary | Replica>;
+  /** Read-write frontend. */
+  readWrite: HaproxyFrontendProps;
+  /** Read-only frontend (standbys first, the primary as backup). */
+  readOnly?: HaproxyFrontendProps;
+  /** Stats page (HTTP). Protected by `user`/`password` (basic auth). */
+  stats?: HaproxyFrontendProps & { user?: string; password?: SecretRef };
+  /**
+   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes (trust, from HAProxy's address only, no privileges).
+   * @default 'haproxy_check'
+   */
+  checkUser?: string;
+  /**
+   * Global `maxconn`.
+   * @default 2000
+   */
+  maxConn?: number;
+  /**
+   * Per-server `maxconn`, so excess clients queue in HAProxy rather than in Pgpool's listen queue.
+   * @default Pgpool's `numInitChildren − reservedConnections`; none for direct nodes
+   */
+  serverMaxConn?: number;
+  /**
+   * Timeouts; client and server are long because pooled database sessions idle.
+   * @default { connect: '5s', client: '30m', server: '30m', check: '5s' }
+   */
+  timeouts?: { connect?: string; client?: string; server?: string; check?: string };
+  /** Container image. @default the cluster's `images.haproxy` */
+  image?: string;
+}
+
+export type ResolvedHaproxyProps = z.output<typeof haproxyPropsSchema>;
+
+/**
+ * HAProxy in front of Pgpool (or of the nodes): read-write and read-only TCP frontends and a
+ * stats page.
+ *
+ * @example
+ * new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 } });
+ */
+export class Haproxy extends ConstructNode {
+  readonly kind = 'haproxy' as const;
+  readonly cluster: Cluster;
+  readonly props: ResolvedHaproxyProps;
+
+  constructor(cluster: Cluster, id: string, props: HaproxyProps) {
+    super(cluster.path, id);
+    this.cluster = cluster;
+    this.props = this.parseProps(haproxyPropsSchema, props);
+    cluster.addChild(this);
+  }
+}

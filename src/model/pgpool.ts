@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { Cluster } from './cluster.js';
+import { ConstructNode } from './node.js';
+import { configText, port, secretRef, sqlName } from './fields.js';
+import { Primary } from './primary.js';
+import { Replica } from './replica.js';
+import type { SecretRef } from './secret.js';
+
+const postgresNode = z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica, {
+  message: 'must be a Primary or Replica, { node, weight } or { host, port }',
+});
+const weight = z.number().min(0).max(100000000);
+
+const backendSchema = z.union([
+  postgresNode,
+  z.strictObject({ node: postgresNode, weight: weight.optional() }),
+  z.strictObject({ host: z.string(), port, weight: weight.optional() }),
+]);
+
+export const pgpoolPropsSchema = z.strictObject({
+  backends: z.array(backendSchema).min(1),
+  hostPort: port,
+  port: port.default(9999),
+  pcpPort: port.default(9898),
+  pcpHostPort: port.optional(),
+  numInitChildren: z.number().int().min(1).max(10000).default(32),
+  maxPool: z.number().int().min(1).max(1000).default(4),
+  reservedConnections: z.number().int().min(0).default(0),
+  loadBalance: z.boolean().default(true),
+  statementLevelLoadBalance: z.boolean().default(false),
+  srCheckPeriod: z.number().int().min(0).default(5),
+  healthCheck: z
+    .strictObject({
+      period: z.number().int().min(0).default(5),
+      timeout: z.number().int().min(0).default(10),
+      maxRetries: z.number().int().min(0).default(3),
+      retryDelay: z.number().int().min(0).default(1),
+    })
+    .default({ period: 5, timeout: 10, maxRetries: 3, retryDelay: 1 }),
+  searchPrimaryNodeTimeout: z.number().int().min(0).default(10),
+  user: sqlName.default('pgpool'),
+  password: secretRef.optional(),
+  pcpUser: sqlName.default('pcpadmin'),
+  pcpPassword: secretRef.optional(),
+  image: configText.optional(),
+});
+
+/** A Pgpool-II backend: a node of the cluster (optionally weighted) or an explicit address. */
+export type PgpoolBackend =
+  | Primary
+  | Replica
+  | { node: Primary | Replica; weight?: number }
+  | { host: string; port: number; weight?: number };
+
+export interface PgPoolProps {
+  /**
+   * Backends in Pgpool's order (`backend_hostname0` is the first). Nodes are addressed per
+   * target: on compose by service name and the port the node listens on in its container, under
+   * `synth up` by 127.0.0.1 and its host port. Explicit `{ host, port }` entries are checked the
+   * same way. Weights default to 1.
+   */
+  backends: PgpoolBackend[];
+  /** Port published on the host, and Pgpool's port under `synth up`. */
+  hostPort: number;
+  /**
+   * Pgpool's port inside its container.
+   * @default 9999
+   */
+  port?: number;
+  /**
+   * PCP (admin) port inside the container; never published unless `pcpHostPort` is set.
+   * @default 9898
+   */
+  pcpPort?: number;
+  /**
+   * Publishes PCP on this host port (and uses it under `synth up`).
+   * @default not published; `synth up` uses `pcpPort`
+   */
+  pcpHostPort?: number;
+  /**
+   * `num_init_children`: concurrent client sessions. Costs about 6 MB each.
+   * @default 32
+   */
+  numInitChildren?: number;
+  /**
+   * `max_pool`: cached backend connections per child. `numInitChildren × maxPool` must fit every
+   * backend's `maxConnections − superuserReservedConnections`.
+   * @default 4
+   */
+  maxPool?: number;
+  /**
+   * `reserved_connections`: refuse clients beyond `numInitChildren − reservedConnections` with an error instead of queueing them.
+   * @default 0
+   */
+  reservedConnections?: number;
+  /**
+   * `load_balance_mode`: send read-only SELECTs to standbys.
+   * @default true
+   */
+  loadBalance?: boolean;
+  /**
+   * `statement_level_load_balance`: choose the load-balance node per statement instead of per session.
+   * @default false
+   */
+  statementLevelLoadBalance?: boolean;
+  /**
+   * `sr_check_period` in seconds: how often Pgpool checks replication state and which node is primary.
+   * @default 5
+   */
+  srCheckPeriod?: number;
+  /**
+   * Health checks (seconds); period 0 disables them, and a dead node is then never detected.
+   * @default { period: 5, timeout: 10, maxRetries: 3, retryDelay: 1 }
+   */
+  healthCheck?: { period?: number; timeout?: number; maxRetries?: number; retryDelay?: number };
+  /**
+   * `search_primary_node_timeout` in seconds: how long startup looks for the primary.
+   * @default 10
+   */
+  searchPrimaryNodeTimeout?: number;
+  /**
+   * Role Pgpool checks streaming and health with (LOGIN, member of pg_monitor).
+   * @default 'pgpool'
+   */
+  user?: string;
+  /**
+   * Password of `user`.
+   * @default secret('<CLUSTER>_PGPOOL_PASSWORD')
+   */
+  password?: SecretRef;
+  /**
+   * PCP admin user (pcp.conf).
+   * @default 'pcpadmin'
+   */
+  pcpUser?: string;
+  /**
+   * Password of `pcpUser`.
+   * @default secret('<CLUSTER>_PCP_PASSWORD')
+   */
+  pcpPassword?: SecretRef;
+  /**
+   * Container image.
+   * @default the cluster's `images.pgpool`
+   */
+  image?: string;
+}
+
+export type ResolvedPgPoolProps = z.output<typeof pgpoolPropsSchema>;
+
+/**
+ * Pgpool-II in streaming-replication mode: connection pooling, writes to the primary and
+ * read load balancing over the standbys.
+ *
+ * @example
+ * new PgPool(cluster, 'pgpool', { backends: [primary, r1, r2], hostPort: 9999 });
+ */
+export class PgPool extends ConstructNode {
+  readonly kind = 'pgpool' as const;
+  readonly cluster: Cluster;
+  readonly props: ResolvedPgPoolProps;
+
+  constructor(cluster: Cluster, id: string, props: PgPoolProps) {
+    super(cluster.path, id);
+    this.cluster = cluster;
+    this.props = this.parseProps(pgpoolPropsSchema, props);
+    cluster.addChild(this);
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Cluster } from './cluster.js';
+import { ConstructNode } from './node.js';
+import { ipv4Cidr, secretRef, sqlName } from './fields.js';
+import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
+import type { SecretRef } from './secret.js';
+
+export const primaryPropsSchema = z.strictObject({
+  ...postgresNodeShape,
+  database: sqlName.default('app'),
+  owner: sqlName.default('app'),
+  ownerPassword: secretRef.optional(),
+  walLevel: z.enum(['minimal', 'replica', 'logical']).default('replica'),
+  synchronousCommit: z.enum(['on', 'off', 'local', 'remote_write', 'remote_apply']).default('on'),
+  synchronousStandbyNames: z.string().optional(),
+  extraSlots: z.array(z.string()).default([]),
+  allowedClients: z.array(ipv4Cidr).optional(),
+});
+
+export interface PrimaryProps extends PostgresNodeProps {
+  /**
+   * The application database the bootstrap creates.
+   * @default 'app'
+   */
+  database?: string;
+  /**
+   * Owner of the application database: a LOGIN role without superuser.
+   * @default 'app'
+   */
+  owner?: string;
+  /**
+   * Password of `owner`.
+   * @default secret('<CLUSTER>_APP_PASSWORD')
+   */
+  ownerPassword?: SecretRef;
+  /**
+   * `wal_level`; replicas need `replica` or `logical`.
+   * @default 'replica'
+   */
+  walLevel?: 'minimal' | 'replica' | 'logical';
+  /**
+   * `synchronous_commit` on the primary.
+   * @default 'on'
+   */
+  synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
+  /**
+   * `synchronous_standby_names`, written as given (e.g. `'ANY 1 (pg-replica1, pg-replica2)'`).
+   * When unset it is derived from the replicas marked `synchronous: true`: `FIRST n (...)` over all of them.
+   */
+  synchronousStandbyNames?: string;
+  /**
+   * Extra physical replication slots to create beyond one per replica (e.g. for a backup tool).
+   * Lower-case letters, digits and underscores.
+   * @default []
+   */
+  extraSlots?: string[];
+  /**
+   * Client networks admitted by pg_hba.conf for the application role (SCRAM).
+   * @default compose: the cluster network (its subnet, or `samenet`); local: 127.0.0.1/32
+   */
+  allowedClients?: string[];
+}
+
+export type ResolvedPrimaryProps = z.output<typeof primaryPropsSchema>;
+
+/**
+ * The read-write node. Its bootstrap creates the replication role, one physical slot per
+ * replica and the application database with its owner.
+ *
+ * @example
+ * const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
+ */
+export class Primary extends ConstructNode {
+  readonly kind = 'primary' as const;
+  readonly cluster: Cluster;
+  readonly props: ResolvedPrimaryProps;
+
+  constructor(cluster: Cluster, id: string, props: PrimaryProps) {
+    super(cluster.path, id);
+    this.cluster = cluster;
+    this.props = this.parseProps(primaryPropsSchema, props);
+    cluster.addChild(this);
+  }
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Cluster } from './cluster.js';
+import { ConstructNode } from './node.js';
+import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
+import { Primary } from './primary.js';
+
+export const replicaPropsSchema = z.strictObject({
+  ...postgresNodeShape,
+  primary: z.custom<Primary>((v) => v instanceof Primary, { message: 'must be a Primary of this cluster' }),
+  synchronous: z.boolean().default(false),
+  slot: z.union([z.boolean(), z.string()]).default(true),
+  applicationName: z.string().optional(),
+  hotStandbyFeedback: z.boolean().default(true),
+});
+
+export interface ReplicaProps extends PostgresNodeProps {
+  /** The primary this replica streams from. */
+  primary: Primary;
+  /**
+   * Whether the primary waits for this standby at commit (it is listed in the primary's
+   * `synchronous_standby_names`).
+   * @default false
+   */
+  synchronous?: boolean;
+  /**
+   * Physical replication slot: `true` derives the name from the id (`pg-replica1` →
+   * `pg_replica1`), a string names it, `false` streams without a slot.
+   * @default true
+   */
+  slot?: boolean | string;
+  /**
+   * `application_name` in the replica's primary_conninfo: how pg_stat_replication,
+   * synchronous_standby_names and Pgpool's `backend_application_name` know it.
+   * @default the replica's id
+   */
+  applicationName?: string;
+  /**
+   * `hot_standby_feedback`: keeps long read queries on the standby from being cancelled by
+   * vacuum on the primary.
+   * @default true
+   */
+  hotStandbyFeedback?: boolean;
+}
+
+export type ResolvedReplicaProps = z.output<typeof replicaPropsSchema>;
+
+/**
+ * A physical streaming standby, made by `pg_basebackup` from its primary on first start only.
+ *
+ * @example
+ * new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true });
+ */
+export class Replica extends ConstructNode {
+  readonly kind = 'replica' as const;
+  readonly cluster: Cluster;
+  readonly props: ResolvedReplicaProps;
+
+  constructor(cluster: Cluster, id: string, props: ReplicaProps) {
+    super(cluster.path, id);
+    this.cluster = cluster;
+    this.props = this.parseProps(replicaPropsSchema, props);
+    cluster.addChild(this);
+  }
+}

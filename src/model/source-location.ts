@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, sep } from 'node:path';
+import type { SourceLocation } from '../validators/diagnostic.js';
+
+// Frames from pgsynth's own source (src/ in development, dist/ when installed) are skipped:
+// the first frame outside it is the user's `new Primary(...)` line.
+const libraryRoot = dirname(dirname(fileURLToPath(import.meta.url))) + sep;
+
+const FRAME = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/;
+
+/** Where the caller outside pgsynth created a construct, parsed from a stack trace. */
+export function captureCallSite(): SourceLocation | undefined {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    const match = FRAME.exec(line.trim());
+    if (!match) continue;
+    const [, rawFile, lineNo, column] = match as unknown as [string, string, string, string];
+    if (rawFile.startsWith('node:') || rawFile.includes('/node_modules/jiti/')) continue;
+    const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile;
+    if (file.startsWith(libraryRoot)) continue;
+    return { file, line: Number(lineNo), column: Number(column) };
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+import type { Cluster } from '../model/cluster.js';
+import { resolveCluster, type ResolveOptions } from '../model/resolve.js';
+import type { ClusterSpec, Target } from '../model/spec.js';
+import type { Diagnostic } from './diagnostic.js';
+import { RULES } from './registry.js';
+import type { Rule } from './rule.js';
+
+/** Runs every rule over one resolved spec. */
+export function checkSpec(spec: ClusterSpec, rules: readonly Rule[] = RULES): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rule of rules) {
+    if (rule.targets && !rule.targets.includes(spec.target)) continue;
+    for (const f of rule.check(spec)) {
+      out.push({
+        code: rule.code,
+        severity: rule.severity,
+        path: f.node.path,
+        field: f.field,
+        message: f.message,
+        fix: f.fix ?? rule.fix,
+        ...(f.node.source ? { source: f.node.source } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export interface ValidateOptions extends Omit<ResolveOptions, 'target'> {
+  /** Address plans to check. @default ['compose', 'local'] */
+  targets?: Target[];
+}
+
+/** Every diagnostic for a cluster across the address plans asked for, each reported once. */
+export function validateCluster(cluster: Cluster, options: ValidateOptions = {}): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const target of options.targets ?? ['compose', 'local']) {
+    for (const d of checkSpec(resolveCluster(cluster, { ...options, target }))) {
+      const key = `${d.code}\u0000${d.path}\u0000${d.field}\u0000${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out.sort(compareDiagnostics);
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  const la = a.source ? a.source.line : 0;
+  const lb = b.source ? b.source.line : 0;
+  return la - lb || a.path.localeCompare(b.path) || a.code.localeCompare(b.code) || a.field.localeCompare(b.field);
+}
