@@ -23,3 +23,6 @@ export type { Diagnostic, Severity, SourceLocation } from './validators/diagnost
 export type { ValidateOptions } from './validators/validate.js';
 export { RULES } from './validators/registry.js';
 export type { Rule, Finding } from './validators/rule.js';
+export { synthesize, synthToMemory, renderClusterFiles } from './synth/synthesize.js';
+export type { Synthesis } from './synth/synthesize.js';
+export type { GeneratedFile } from './synth/generated-file.js';

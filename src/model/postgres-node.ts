@@ -35,7 +35,7 @@ export interface PostgresNodeProps {
   port?: number;
   /**
    * `max_connections`. A replica's must be ≥ the primary's.
-   * @default 100 (a replica defaults to its primary's value)
+   * @default 100, or more when the Pgpools in front need it (Σ numInitChildren × maxPool + 2 checks each, + superuserReservedConnections + 10, rounded up to tens); a replica defaults to its primary's value
    */
   maxConnections?: number;
   /**

@@ -149,6 +149,17 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     r.props.slot === false ? null : r.props.slot === true ? slotNameFor(r.id) : r.props.slot;
   const appNameOf = (r: Replica) => r.props.applicationName ?? r.id;
 
+  // Unless set, max_connections grows with what the Pgpools in front need, so the default
+  // topology satisfies Pgpool's num_init_children × max_pool bound (PGS101) out of the box.
+  const primaryDefaults = (p: Primary): PostgresLimits => {
+    const reserved = p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections;
+    const demand = pgpools
+      .filter((pool) => pool.props.backends.some((b) => backendNode(b) !== null && [p, ...replicas.filter((r) => r.props.primary === p)].includes(backendNode(b)!)))
+      .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + 2, 0);
+    const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
+    return { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
+  };
+
   const postgres: PostgresNodeSpec[] = [];
   for (const p of primaries) {
     const ownReplicas = replicas.filter((r) => r.props.primary === p);
@@ -164,7 +175,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
       address: endpointOf(p),
       listenAddresses: plan.listenAddresses,
       port: postgresPort(p),
-      limits: limitsOf(p, DEFAULT_LIMITS),
+      limits: limitsOf(p, primaryDefaults(p)),
       hotStandby: p.props.hotStandby,
       maxSlotWalKeepSize: p.props.maxSlotWalKeepSize,
       settings: p.props.settings,
@@ -184,7 +195,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
   }
   for (const r of replicas) {
     const upstream = r.props.primary;
-    const upstreamLimits = limitsOf(upstream, DEFAULT_LIMITS);
+    const upstreamLimits = limitsOf(upstream, primaryDefaults(upstream));
     const owner = primaryOwner.get(upstream) ?? null;
     postgres.push({
       kind: 'postgres',
@@ -331,6 +342,11 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     localDir,
     secrets: [...secrets].map(([env, purpose]) => ({ env, purpose })).sort((a, b) => a.env.localeCompare(b.env)),
   };
+}
+
+function backendNode(b: PgPool['props']['backends'][number]): Primary | Replica | null {
+  if (b instanceof Primary || b instanceof Replica) return b;
+  return 'node' in b ? b.node : null;
 }
 
 function nodeRef(n: { id: string; path: string; source: ClusterSpec['source'] }) {

@@ -56,3 +56,8 @@ export class PgsynthError extends Error {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
+
+/** Duck-typed: a config loaded through jiti may throw another copy of PgsynthError. */
+export function isPgsynthError(error: unknown): error is PgsynthError {
+  return error instanceof Error && error.name === 'PgsynthError' && Array.isArray((error as PgsynthError).diagnostics);
+}

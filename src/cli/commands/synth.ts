@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import type { Cluster } from '../../model/cluster.js';
+import { synthesize } from '../../synth/synthesize.js';
+import { checkFiles, writeFiles } from '../../synth/writer.js';
+import { dim, green, plural, printDiagnostics, red, yellow, type Output } from '../output.js';
+
+export interface SynthOptions {
+  out: string;
+  check: boolean;
+  force: boolean;
+}
+
+/** `synth` and `synth --check`: validate, render, then write (or compare) the output directory. */
+export function synth(o: Output, cluster: Cluster, options: SynthOptions): number {
+  const { files, warnings } = synthesize(cluster);
+  printDiagnostics(o, warnings);
+  const outDir = resolve(options.out);
+  if (options.check) {
+    const drift = checkFiles(files, outDir);
+    if (drift.clean) {
+      o.out(green(o, `${options.out}: ${plural(files.length, 'file')} up to date`));
+      return 0;
+    }
+    o.out(drift.diff);
+    o.out(red(o, `${options.out}: ${plural(drift.drifted.length, 'file')} differ from cluster.config.ts; run synth to update them`));
+    return 1;
+  }
+  const report = writeFiles(files, { outDir, force: options.force });
+  for (const path of report.created) o.out(`${green(o, 'created')} ${options.out}/${path}`);
+  for (const path of report.changed) o.out(`${yellow(o, 'changed')} ${options.out}/${path}`);
+  for (const path of report.deleted) o.out(`${red(o, 'deleted')} ${options.out}/${path}`);
+  o.out(dim(o, `${plural(report.unchanged.length, 'file')} unchanged`));
+  return 0;
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
+import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
+import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
+import { isPgsynthError } from '../validators/diagnostic.js';
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 validation errors or drift, 2 usage or loading errors. */
+export async function runCli(argv: string[], o: Output = consoleOutput()): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    o.err(`synth: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    o.out(USAGE);
+    return 0;
+  }
+  if (args.version) {
+    o.out(packageVersion());
+    return 0;
+  }
+  try {
+    return await dispatch(args, o);
+  } catch (error) {
+    if (isPgsynthError(error)) {
+      printDiagnostics(o, error.diagnostics);
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      o.err(`synth: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ConfigLoadError || isUserFacing(error)) {
+      o.err(`${red(o, 'error')} ${(error as Error).message}`);
+      const fix = (error as { fix?: string }).fix;
+      if (fix) o.err(`  fix: ${fix}`);
+      return exitCodeOf(error);
+    }
+    throw error;
+  }
+}
+
+async function dispatch(args: CliArgs, o: Output): Promise<number> {
+  switch (args.command) {
+    case 'explain':
+      return (await import('./commands/explain.js')).explain(o, args.positionals[0]);
+    case 'init':
+      return (await import('./commands/init.js')).init(o);
+    default:
+      break;
+  }
+  const cluster = await loadCluster(findConfig(args.config));
+  switch (args.command) {
+    case 'validate':
+      return (await import('./commands/validate.js')).validate(o, cluster);
+    case 'synth':
+      return (await import('./commands/synth.js')).synth(o, cluster, { out: args.out, check: args.check, force: args.force });
+    case 'up':
+    case 'down':
+    case 'status':
+      return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
+  }
+  throw new UsageError(`unknown command '${args.command}'`);
+}
+
+/** Errors from the writer and the local runner carry a code and a fix: shown without a stack. */
+function isUserFacing(error: unknown): boolean {
+  return error instanceof Error && typeof (error as { fix?: unknown }).fix === 'string';
+}
+
+function exitCodeOf(error: unknown): number {
+  const code = (error as { code?: unknown }).code;
+  // A hand-edited or foreign file in the way is a refusal to write, like drift: exit 1.
+  return typeof code === 'string' && /^PGS90[01]$/.test(code) ? 1 : 2;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

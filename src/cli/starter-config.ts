@@ -1,0 +1,36 @@
+/** The file `synth init` writes: the README example, commented. */
+export const STARTER_CONFIG = `// A PostgreSQL streaming-replication cluster, synthesized by pgsynth.
+// Run \`npx synth\` to write the files into ./cluster, \`npx synth up\` to run it locally.
+import { Cluster, Primary, Replica, PgPool, Haproxy } from 'pgsynth';
+
+// The cluster name prefixes every construct path (shop/pg-primary) and the default secret
+// names (SHOP_POSTGRES_PASSWORD, ...): set those in cluster/.env, never in this file.
+const cluster = new Cluster({ name: 'shop', postgresVersion: 17 });
+
+// hostPort is published on 127.0.0.1; inside the compose network each node listens on 5432.
+const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
+
+// One synchronous standby: commits wait for it. Two or more candidates with ANY 1 keep
+// commits going while one is down (see synth explain PGS052).
+const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true });
+const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: 5613 });
+
+// Pgpool-II pools connections, sends writes to the primary and balances reads over the standbys.
+const pgpool = new PgPool(cluster, 'pgpool', {
+  backends: [primary, r1, r2],
+  hostPort: 9999,
+  numInitChildren: 32,
+  maxPool: 4,
+  loadBalance: true,
+});
+
+// HAProxy in front: read-write, read-only and a stats page.
+new Haproxy(cluster, 'haproxy', {
+  upstream: pgpool,
+  readWrite: { hostPort: 5100 },
+  readOnly: { hostPort: 5101 },
+  stats: { hostPort: 8406 },
+});
+
+export default cluster;
+`;

@@ -1,0 +1,64 @@
+import type { Cluster } from '../model/cluster.js';
+import type { ResolveOptions } from '../model/resolve.js';
+import type { ClusterSpec } from '../model/spec.js';
+import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
+import type { GeneratedFile } from './generated-file.js';
+import { renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
+import { renderHaproxyCfg } from './haproxy/index.js';
+import { renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
+import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryInitScript, renderReplicaEntrypoint } from './postgres/index.js';
+
+/** Every file of the compose target, rendered from the resolved spec, sorted by path. */
+export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
+  const files: GeneratedFile[] = [
+    { path: 'docker-compose.yml', content: renderComposeYaml(spec) },
+    { path: '.env.example', content: renderEnvExample(spec) },
+    { path: '.gitignore', content: renderGitignore() },
+  ];
+  for (const node of spec.postgres) {
+    files.push({ path: `${node.id}/postgresql.conf`, content: renderPostgresqlConf(spec, node) });
+    files.push({ path: `${node.id}/pg_hba.conf`, content: renderPgHbaConf(spec, node) });
+    if (node.role === 'primary') {
+      files.push({ path: `${node.id}/init.sh`, content: renderPrimaryInitScript(spec, node), executable: true });
+    } else {
+      files.push({ path: `${node.id}/entrypoint.sh`, content: renderReplicaEntrypoint(spec, node), executable: true });
+    }
+  }
+  for (const pool of spec.pgpools) {
+    files.push({ path: `${pool.id}/pgpool.conf`, content: renderPgpoolConf(spec, pool) });
+    files.push({ path: `${pool.id}/pool_hba.conf`, content: renderPoolHbaConf(spec, pool) });
+    files.push({ path: `${pool.id}/entrypoint.sh`, content: renderPgpoolEntrypoint(spec, pool), executable: true });
+  }
+  for (const proxy of spec.haproxies) {
+    files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface Synthesis {
+  files: GeneratedFile[];
+  /** Warnings found on the way (errors throw instead). */
+  warnings: Diagnostic[];
+}
+
+/**
+ * Validates the cluster and renders its files. Refuses (throws PgsynthError with every error)
+ * while any rule reports an error; warnings do not stop synthesis and are returned.
+ */
+export function synthesize(cluster: Cluster, options: Omit<ResolveOptions, 'target'> = {}): Synthesis {
+  const diagnostics = cluster.validate(options);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new PgsynthError(errors);
+  return {
+    files: renderClusterFiles(cluster.resolve({ ...options, target: 'compose' })),
+    warnings: diagnostics.filter((d) => d.severity === 'warning'),
+  };
+}
+
+/**
+ * The generated files as `{ path: content }`, sorted by path and deterministic (no timestamps,
+ * no pgsynth version): for snapshot tests in a consumer's repo, like projen's `Testing.synth`.
+ */
+export function synthToMemory(cluster: Cluster): Record<string, string> {
+  return Object.fromEntries(synthesize(cluster).files.map((f) => [f.path, f.content]));
+}

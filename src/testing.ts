@@ -1,0 +1,6 @@
+/**
+ * Helpers for tests in a consumer's repo: `synthToMemory` for snapshot tests, and (from
+ * `synth up`'s runtime) `startLocalCluster` for integration tests against real servers.
+ * @packageDocumentation
+ */
+export { synthToMemory } from './synth/synthesize.js';
