@@ -1,0 +1,135 @@
+/**
+ * HAProxy in the foreground (-db) under our process manager, and its CSV
+ * stats page, which tells whether each server is UP, DOWN or still unchecked.
+ */
+import { readFileSync } from 'node:fs';
+import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import { runTool, type RunAs, type ToolResult } from './run-as.js';
+import { waitFor, waitForPort } from './wait.js';
+
+export interface StartHaproxyOptions {
+  /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */
+  bin?: string;
+  configFile: string;
+  logFile: string;
+  /** Our pid file; default: logFile with .pid instead of .log. */
+  pidFile?: string;
+  /** HAProxy runs fine as root; pass a user only to drop privileges. */
+  runAs?: RunAs;
+  /** Wait until the first `bind` (or host/port) accepts; default 10000 ms, 0 skips. */
+  readyTimeoutMs?: number;
+  host?: string;
+  port?: number;
+}
+
+/** The first `bind host:port` of a config, the address readiness is checked on. */
+export function firstBind(configText: string): { host: string; port: number } | undefined {
+  const match = /^\s*bind\s+(\[[^\]]+\]|[^\s:]*):(\d+)/m.exec(configText);
+  if (!match) return undefined;
+  const host = match[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  return { host: host === '*' || host === '0.0.0.0' ? '127.0.0.1' : host, port: Number(match[2]) };
+}
+
+/** `haproxy -c -f cfg`: rc 0 when valid, otherwise a LocalRunError with HAProxy's alerts. */
+export function checkHaproxyConfig(configFile: string, bin = 'haproxy'): Promise<ToolResult> {
+  return runTool(bin, ['-c', '-f', configFile], { timeoutMs: 10_000 });
+}
+
+export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
+  const server = await startServer({
+    name: 'haproxy',
+    bin: opts.bin ?? 'haproxy',
+    args: ['-db', '-f', opts.configFile],
+    logFile: opts.logFile,
+    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
+    runAs: opts.runAs,
+  });
+  const timeoutMs = opts.readyTimeoutMs ?? 10_000;
+  const bind = opts.port
+    ? { host: opts.host ?? '127.0.0.1', port: opts.port }
+    : firstBind(readFileSync(opts.configFile, 'utf8'));
+  if (timeoutMs > 0 && bind) {
+    await waitForPort(bind.host, bind.port, timeoutMs, {
+      what: `haproxy to listen on ${bind.host}:${bind.port}`,
+      logFile: opts.logFile,
+      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'haproxy exited'),
+    });
+  }
+  return server;
+}
+
+/** SIGTERM is HAProxy's hard stop: listeners close at once. */
+export function stopHaproxy(server: ServerProcess, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
+  return stopServer(server, { signal: 'SIGTERM', timeoutMs: opts.timeoutMs ?? 5_000 });
+}
+
+export interface HaproxyStatsRow {
+  /** pxname: frontend, backend or listen section. */
+  proxy: string;
+  /** svname: a server name, or FRONTEND / BACKEND for the section's own row. */
+  server: string;
+  /** "UP", "DOWN", "OPEN", "no check", "MAINT", or a transition such as "UP 1/3" / "DOWN 1/2". */
+  status: string;
+  /** Result of the last check, e.g. "L7OK", "L4CON", "INI" before the first. */
+  checkStatus: string;
+  /** Every column by its CSV name. */
+  fields: Record<string, string>;
+}
+
+/** Parses HAProxy's CSV stats ("# pxname,svname,…" header, one row per proxy/server). */
+export function parseHaproxyCsv(csv: string): HaproxyStatsRow[] {
+  const [header, ...lines] = csv.split('\n').filter((line) => line.trim() !== '');
+  if (!header?.startsWith('# ')) throw new Error('Not HAProxy CSV stats: the "# pxname,svname,…" header is missing.');
+  const columns = header.slice(2).split(',');
+  return lines.map((line) => {
+    const values = line.split(',');
+    const fields = Object.fromEntries(columns.map((column, i) => [column, values[i] ?? '']));
+    return {
+      proxy: fields.pxname ?? '',
+      server: fields.svname ?? '',
+      status: fields.status ?? '',
+      checkStatus: fields.check_status ?? '',
+      fields,
+    };
+  });
+}
+
+/** Fetches `<statsUrl>;csv` (statsUrl is the page of `stats uri`, e.g. http://127.0.0.1:8404/stats). */
+export async function haproxyStats(statsUrl: string, timeoutMs = 3_000): Promise<HaproxyStatsRow[]> {
+  const response = await fetch(`${statsUrl};csv;norefresh`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`HAProxy stats ${statsUrl} answered HTTP ${response.status}.`);
+  return parseHaproxyCsv(await response.text());
+}
+
+/** The server rows of one backend (without its BACKEND summary row). */
+export function backendServers(rows: readonly HaproxyStatsRow[], backend: string): HaproxyStatsRow[] {
+  return rows.filter((row) => row.proxy === backend && row.server !== 'BACKEND' && row.server !== 'FRONTEND');
+}
+
+/**
+ * Waits until each named backend has finished its first checks (no server
+ * left in INI) and has at least `minUp` servers UP.
+ */
+export async function waitForHaproxyBackends(
+  statsUrl: string,
+  backends: readonly string[],
+  opts: { minUp?: number; timeoutMs?: number; logFile?: string } = {},
+): Promise<HaproxyStatsRow[]> {
+  return waitFor(
+    async () => {
+      const rows = await haproxyStats(statsUrl);
+      const ready = backends.every((backend) => {
+        const servers = backendServers(rows, backend);
+        const checked = servers.every((row) => !row.checkStatus.startsWith('INI'));
+        return checked && servers.filter((row) => row.status === 'UP').length >= (opts.minUp ?? 1);
+      });
+      return ready ? rows : undefined;
+    },
+    {
+      what: `HAProxy backends ${backends.join(', ')} to be UP (${statsUrl})`,
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      intervalMs: 100,
+      logFile: opts.logFile,
+    },
+  );
+}

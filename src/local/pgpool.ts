@@ -1,0 +1,135 @@
+/**
+ * Pgpool-II under our process manager: foreground (-n) so its pid is ours,
+ * and -D so a pgpool_status left by an earlier run cannot keep a node down.
+ */
+import { readFileSync } from 'node:fs';
+import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import type { RunAs } from './run-as.js';
+import { query, type PgConn } from './sql.js';
+import { canConnect, waitFor, waitForPort } from './wait.js';
+
+export interface StartPgpoolOptions {
+  /** Path of the pgpool executable (findPgpool().bin); default "pgpool" on PATH. */
+  bin?: string;
+  configFile: string;
+  pcpFile: string;
+  hbaFile: string;
+  logFile: string;
+  /** pool_key for AES entries in pool_passwd (-k). */
+  keyFile?: string;
+  /** Our pid file; default: logFile with .pid instead of .log. */
+  pidFile?: string;
+  runAs?: RunAs;
+  /** Keep pgpool_status from an earlier run (omits -D). Default false. */
+  keepNodeStatus?: boolean;
+  /** Wait for the listening port (read from configFile unless given); default 30000 ms, 0 skips. */
+  readyTimeoutMs?: number;
+  host?: string;
+  port?: number;
+}
+
+/** The address a client reaches pgpool at, read from `listen_addresses` and `port`. */
+export function pgpoolListenAddress(configText: string): { host: string; port: number } {
+  const setting = (key: string) =>
+    new RegExp(`^\\s*${key}\\s*=\\s*'?([^'#\\n]*?)'?\\s*(?:#.*)?$`, 'm').exec(configText)?.[1]?.trim();
+  const listen = setting('listen_addresses')?.split(',')[0]?.trim();
+  const host = !listen || listen === '*' ? '127.0.0.1' : listen === 'localhost' ? '127.0.0.1' : listen;
+  return { host, port: Number(setting('port') ?? 9999) };
+}
+
+export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
+  const args = [
+    '-n',
+    '-f', opts.configFile,
+    '-F', opts.pcpFile,
+    '-a', opts.hbaFile,
+    ...(opts.keyFile ? ['-k', opts.keyFile] : []),
+    ...(opts.keepNodeStatus ? [] : ['-D']),
+  ];
+  const server = await startServer({
+    name: 'pgpool',
+    bin: opts.bin ?? 'pgpool',
+    args,
+    logFile: opts.logFile,
+    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
+    runAs: opts.runAs,
+  });
+  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
+  if (timeoutMs > 0) {
+    const fromConfig = pgpoolListenAddress(readFileSync(opts.configFile, 'utf8'));
+    const host = opts.host ?? fromConfig.host;
+    const port = opts.port ?? fromConfig.port;
+    await waitForPort(host, port, timeoutMs, {
+      what: `pgpool to listen on ${host}:${port}`,
+      logFile: opts.logFile,
+      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'pgpool exited'),
+    });
+  }
+  return server;
+}
+
+/** SIGINT is pgpool's fast shutdown (`pgpool -m fast stop`): it ends clients and children. */
+export function stopPgpool(server: ServerProcess, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
+  return stopServer(server, { signal: 'SIGINT', timeoutMs: opts.timeoutMs ?? 15_000 });
+}
+
+export interface PoolNode {
+  nodeId: number;
+  hostname: string;
+  port: number;
+  /** Pgpool's view: "up", "waiting", "down", "unused". */
+  status: string;
+  /** What the backend itself answers: "up" or "down". */
+  pgStatus: string;
+  /** Pgpool's view: "primary", "standby". */
+  role: string;
+  pgRole: string;
+  selectCount: number;
+  loadBalanceNode: boolean;
+  replicationState: string;
+  replicationSyncState: string;
+}
+
+/** SHOW pool_nodes through pgpool (columns of Pgpool-II 4.3+). */
+export async function showPoolNodes(conn: PgConn): Promise<PoolNode[]> {
+  const rows = await query<Record<string, string>>(conn, 'SHOW pool_nodes');
+  return rows.map((row) => ({
+    nodeId: Number(row.node_id),
+    hostname: row.hostname ?? '',
+    port: Number(row.port),
+    status: row.status ?? '',
+    pgStatus: row.pg_status ?? '',
+    role: row.role ?? '',
+    pgRole: row.pg_role ?? '',
+    selectCount: Number(row.select_cnt ?? 0),
+    loadBalanceNode: row.load_balance_node === 'true',
+    replicationState: row.replication_state ?? '',
+    replicationSyncState: row.replication_sync_state ?? '',
+  }));
+}
+
+/**
+ * Waits until pgpool serves `expectedNodes` nodes, all up, exactly one primary.
+ * "waiting" counts as up: pgpool shows it until a first client uses the node.
+ */
+export async function waitForPoolNodes(
+  conn: PgConn,
+  expectedNodes: number,
+  opts: { timeoutMs?: number; logFile?: string } = {},
+): Promise<PoolNode[]> {
+  return waitFor(
+    async () => {
+      if (!(await canConnect(conn.host, conn.port))) return undefined;
+      const nodes = await showPoolNodes({ ...conn, connectTimeoutMs: conn.connectTimeoutMs ?? 2_000 });
+      const up = nodes.filter((node) => node.status === 'up' || node.status === 'waiting');
+      const primaries = nodes.filter((node) => node.role === 'primary');
+      return nodes.length === expectedNodes && up.length === expectedNodes && primaries.length === 1 ? nodes : undefined;
+    },
+    {
+      what: `pgpool on ${conn.host}:${conn.port} to report ${expectedNodes} nodes up with one primary`,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      intervalMs: 100,
+      logFile: opts.logFile,
+    },
+  );
+}
