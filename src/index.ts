@@ -12,7 +12,7 @@ export type { ReplicaProps } from './model/replica.js';
 export { PgPool } from './model/pgpool.js';
 export type { PgPoolProps, PgpoolBackend } from './model/pgpool.js';
 export { Haproxy } from './model/haproxy.js';
-export type { HaproxyProps, HaproxyFrontendProps } from './model/haproxy.js';
+export type { HaproxyProps, HaproxyFrontendProps, HaproxyStatsProps } from './model/haproxy.js';
 export type { PostgresNodeProps } from './model/postgres-node.js';
 export { secret } from './model/secret.js';
 export type { SecretRef } from './model/secret.js';

@@ -41,19 +41,32 @@ export interface HaproxyFrontendProps {
   port?: number;
 }
 
+export interface HaproxyStatsProps extends HaproxyFrontendProps {
+  /**
+   * Basic-auth user of the stats page.
+   * @default 'admin'
+   */
+  user?: string;
+  /**
+   * Basic-auth password, read by HAProxy from the environment.
+   * @default secret('<CLUSTER>_HAPROXY_STATS_PASSWORD')
+   */
+  password?: SecretRef;
+}
+
 export interface HaproxyProps {
   /**
    * Where connections go. A PgPool: both frontends reach Pgpool, which routes writes to the
    * primary. A list of nodes: HAProxy talks to PostgreSQL itself and tells the primary from the
-   * standbys with a `pg_is_in_recovery()` check.
+   * standbys with a `pg_is_in_recovery()` check. A list needs at least one node.
    */
   upstream: PgPool | Array<Primary | Replica>;
   /** Read-write frontend. */
   readWrite: HaproxyFrontendProps;
   /** Read-only frontend (standbys first, the primary as backup). */
   readOnly?: HaproxyFrontendProps;
-  /** Stats page (HTTP). Protected by `user`/`password` (basic auth). */
-  stats?: HaproxyFrontendProps & { user?: string; password?: SecretRef };
+  /** Stats page (HTTP), protected by basic auth. */
+  stats?: HaproxyStatsProps;
   /**
    * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes (trust, from HAProxy's address only, no privileges).
    * @default 'haproxy_check'

@@ -57,7 +57,7 @@ export interface PgPoolProps {
    * Backends in Pgpool's order (`backend_hostname0` is the first). Nodes are addressed per
    * target: on compose by service name and the port the node listens on in its container, under
    * `synth up` by 127.0.0.1 and its host port. Explicit `{ host, port }` entries are checked the
-   * same way. Weights default to 1.
+   * same way. Weights default to 1. At least one backend.
    */
   backends: PgpoolBackend[];
   /** Port published on the host, and Pgpool's port under `synth up`. */
