@@ -28,14 +28,15 @@ export const clusterPropsSchema = z.strictObject({
 });
 
 /** The root of a config: one PostgreSQL streaming-replication cluster. */
-export interface ClusterProps {
+export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
   /** Cluster name: the root of every construct path, the compose project's prefix and the prefix of default secret names. A DNS label. */
   name: string;
   /**
-   * PostgreSQL major version of every node (physical replication needs one major).
+   * PostgreSQL major version of every node (physical replication needs one major). It narrows
+   * the type of every node's `settings` to that major's parameters.
    * @default 17
    */
-  postgresVersion?: PostgresVersion;
+  postgresVersion?: V;
   /**
    * Pgpool-II version the generated pgpool.conf targets (4.3 names `socket_dir`, 4.4+ `unix_socket_directories`).
    * @default '4.5'
@@ -79,11 +80,11 @@ export type ResolvedClusterProps = z.output<typeof clusterPropsSchema>;
  * @example
  * const cluster = new Cluster({ name: 'shop', postgresVersion: 17 });
  */
-export class Cluster extends ConstructNode {
+export class Cluster<V extends PostgresVersion = PostgresVersion> extends ConstructNode {
   readonly props: ResolvedClusterProps;
   private readonly children: ConstructNode[] = [];
 
-  constructor(props: ClusterProps) {
+  constructor(props: ClusterProps<V>) {
     const name = typeof props?.name === 'string' ? props.name : 'cluster';
     super(undefined, name);
     this.props = this.parseProps(clusterPropsSchema, props);

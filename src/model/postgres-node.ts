@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { configText, pgSize, port, settingsRecord } from './fields.js';
+import type { SettingsFor } from '../settings/types.generated.js';
+import type { PostgresVersion } from './cluster.js';
 
 // Props shared by Primary and Replica: the server limits that a standby must match, and the
 // escape hatch for every other server parameter.
@@ -25,7 +27,7 @@ export const postgresNodeShape = {
 };
 
 /** Options every PostgreSQL node has. */
-export interface PostgresNodeProps {
+export interface PostgresNodeProps<V extends PostgresVersion = PostgresVersion> {
   /** Port published on the host (compose `127.0.0.1:<hostPort>:<port>`), and the port the node listens on under `synth up`. */
   hostPort: number;
   /**
@@ -82,11 +84,12 @@ export interface PostgresNodeProps {
   maxSlotWalKeepSize?: string | -1;
   /**
    * Any other server parameter, written to postgresql.conf after pgsynth's own (checked against
-   * the parameter catalog of `postgresVersion`).
+   * the parameter catalog of `postgresVersion`; typed per major, with each parameter's unit,
+   * range and description in your editor).
    * @default {}
    * @example { shared_buffers: '1GB', work_mem: '64MB' }
    */
-  settings?: Record<string, string | number | boolean>;
+  settings?: SettingsFor<V>;
   /**
    * Container image.
    * @default the cluster's `images.postgres`

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Cluster } from './cluster.js';
+import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
 import { ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
@@ -17,7 +17,7 @@ export const primaryPropsSchema = z.strictObject({
   allowedClients: z.array(ipv4Cidr).optional(),
 });
 
-export interface PrimaryProps extends PostgresNodeProps {
+export interface PrimaryProps<V extends PostgresVersion = PostgresVersion> extends PostgresNodeProps<V> {
   /**
    * The application database the bootstrap creates.
    * @default 'app'
@@ -70,12 +70,12 @@ export type ResolvedPrimaryProps = z.output<typeof primaryPropsSchema>;
  * @example
  * const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
  */
-export class Primary extends ConstructNode {
+export class Primary<V extends PostgresVersion = PostgresVersion> extends ConstructNode {
   readonly kind = 'primary' as const;
-  readonly cluster: Cluster;
+  readonly cluster: Cluster<V>;
   readonly props: ResolvedPrimaryProps;
 
-  constructor(cluster: Cluster, id: string, props: PrimaryProps) {
+  constructor(cluster: Cluster<V>, id: string, props: PrimaryProps<V>) {
     super(cluster.path, id);
     this.cluster = cluster;
     this.props = this.parseProps(primaryPropsSchema, props);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Cluster } from './cluster.js';
+import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
 import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
 import { Primary } from './primary.js';
@@ -13,9 +13,9 @@ export const replicaPropsSchema = z.strictObject({
   hotStandbyFeedback: z.boolean().default(true),
 });
 
-export interface ReplicaProps extends PostgresNodeProps {
+export interface ReplicaProps<V extends PostgresVersion = PostgresVersion> extends PostgresNodeProps<V> {
   /** The primary this replica streams from. */
-  primary: Primary;
+  primary: Primary<V>;
   /**
    * Whether the primary waits for this standby at commit (it is listed in the primary's
    * `synchronous_standby_names`).
@@ -50,12 +50,12 @@ export type ResolvedReplicaProps = z.output<typeof replicaPropsSchema>;
  * @example
  * new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true });
  */
-export class Replica extends ConstructNode {
+export class Replica<V extends PostgresVersion = PostgresVersion> extends ConstructNode {
   readonly kind = 'replica' as const;
-  readonly cluster: Cluster;
+  readonly cluster: Cluster<V>;
   readonly props: ResolvedReplicaProps;
 
-  constructor(cluster: Cluster, id: string, props: ReplicaProps) {
+  constructor(cluster: Cluster<V>, id: string, props: ReplicaProps<V>) {
     super(cluster.path, id);
     this.cluster = cluster;
     this.props = this.parseProps(replicaPropsSchema, props);

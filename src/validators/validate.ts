@@ -4,10 +4,11 @@ import type { ClusterSpec, Target } from '../model/spec.js';
 import type { Diagnostic } from './diagnostic.js';
 import { RULES } from './registry.js';
 import type { Rule } from './rule.js';
+import { checkNodeSettings } from './settings-check.js';
 
 /** Runs every rule over one resolved spec. */
 export function checkSpec(spec: ClusterSpec, rules: readonly Rule[] = RULES): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = checkNodeSettings(spec);
   for (const rule of rules) {
     if (rule.targets && !rule.targets.includes(spec.target)) continue;
     for (const f of rule.check(spec)) {

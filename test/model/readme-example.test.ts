@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readmeExample } from '../../fixtures/readme-example/cluster.config.js';
 
 describe('the README example', () => {
-  it('constructs and validates clean on both targets', () => {
-    expect(readmeExample().validate()).toEqual([]);
+  it('constructs and validates with no error on both targets; one warning about its single sync standby', () => {
+    const diagnostics = readmeExample().validate();
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`)).toEqual(['warning PGS053 shop/pg-primary']);
   });
 
   it('resolves derived values for compose', () => {
