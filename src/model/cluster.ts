@@ -12,6 +12,10 @@ export type PostgresVersion = (typeof SUPPORTED_POSTGRES_VERSIONS)[number];
 export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6'] as const;
 export type PgpoolVersion = (typeof SUPPORTED_PGPOOL_VERSIONS)[number];
 
+// Compose network names allow underscores and dots, unlike service names.
+const composeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, {
+  message: 'must be letters, digits, underscores, dots and hyphens, starting with a letter or digit',
+});
 const roleSchema = z.strictObject({ name: sqlName, password: secretRef.optional() });
 
 export const clusterPropsSchema = z.strictObject({
@@ -19,7 +23,7 @@ export const clusterPropsSchema = z.strictObject({
   postgresVersion: z.union(SUPPORTED_POSTGRES_VERSIONS.map((v) => z.literal(v))).default(17),
   pgpoolVersion: z.enum(SUPPORTED_PGPOOL_VERSIONS).default('4.5'),
   bindAddress: ipv4.default('127.0.0.1'),
-  network: z.strictObject({ name: dnsLabel.optional(), subnet: ipv4Cidr.optional() }).default({}),
+  network: z.strictObject({ name: composeName.optional(), subnet: ipv4Cidr.optional() }).default({}),
   superuser: roleSchema.partial().default({}),
   replicationUser: roleSchema.partial().default({}),
   images: z

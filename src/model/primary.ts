@@ -55,8 +55,9 @@ export interface PrimaryProps<V extends PostgresVersion = PostgresVersion> exten
    */
   extraSlots?: string[];
   /**
-   * Client networks admitted by pg_hba.conf for the application role (SCRAM).
-   * @default compose: the cluster network (its subnet, or `samenet`); local: 127.0.0.1/32
+   * Client networks admitted by pg_hba.conf for the application role (SCRAM) on compose. Under
+   * `synth up` every client is on 127.0.0.1/32.
+   * @default the cluster network's subnet
    */
   allowedClients?: string[];
 }

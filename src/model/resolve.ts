@@ -115,7 +115,8 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
       entries.push({ type: 'host', database: 'postgres', user: h.props.checkUser, address: net, method: 'trust', comment: `${h.id}: pg_is_in_recovery() check role, no privileges` });
     }
     if (owner && database) {
-      for (const address of allowedClients ?? [net]) {
+      // Under synth up every client is on 127.0.0.1: allowedClients describes the compose network.
+      for (const address of target === 'compose' && allowedClients ? allowedClients : [net]) {
         entries.push({ type: 'host', database, user: owner.name, address, method: 'scram-sha-256', comment: 'application clients' });
       }
     }
