@@ -259,7 +259,8 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
       address: plan.endpoint(p.id, port),
       listenAddresses: plan.listenAddresses,
       port,
-      pcp: { listenAddresses: target === 'compose' ? 'localhost' : '127.0.0.1', port: pcpListen, hostPort: p.props.pcpHostPort ?? null, user: pcpUser },
+      // PCP stays on the container's loopback unless the user publishes it.
+      pcp: { listenAddresses: target === 'local' ? '127.0.0.1' : p.props.pcpHostPort ? '*' : 'localhost', port: pcpListen, hostPort: p.props.pcpHostPort ?? null, user: pcpUser },
       numInitChildren: p.props.numInitChildren,
       maxPool: p.props.maxPool,
       reservedConnections: p.props.reservedConnections,
@@ -278,7 +279,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
       poolPasswdRoles: uniqueRoles([...appRoles, checkUser]),
       paths:
         target === 'compose'
-          ? { configDir: '/etc/pgpool2', socketDir: '/var/run/pgpool', pcpSocketDir: '/var/run/pgpool', pidFile: '/var/run/pgpool/pgpool.pid', logDir: '/var/log/pgpool', logFile: '' }
+          ? { configDir: '/etc/pgpool2', socketDir: '/var/run/pgpool', pcpSocketDir: '/var/run/pgpool', pidFile: '/var/run/pgpool/pgpool.pid', logDir: '/var/run/pgpool', logFile: '' }
           : { configDir: plan.dir(p.id, ''), socketDir: `${localDir}/run`, pcpSocketDir: `${localDir}/run`, pidFile: plan.dir(p.id, 'pgpool.pid'), logDir: plan.dir(p.id, 'log'), logFile: plan.dir(p.id, 'pgpool.log') },
     };
   });
@@ -324,7 +325,8 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
       timeouts: hp.timeouts,
       paths:
         target === 'compose'
-          ? { configDir: '/usr/local/etc/haproxy', pidFile: '/var/run/haproxy.pid', logFile: '' }
+          ? // The official images run HAProxy as 'haproxy' and Pgpool as 'postgres': only these dirs are theirs.
+            { configDir: '/usr/local/etc/haproxy', pidFile: '/var/lib/haproxy/haproxy.pid', logFile: '' }
           : { configDir: plan.dir(h.id, ''), pidFile: plan.dir(h.id, 'haproxy.pid'), logFile: plan.dir(h.id, 'haproxy.log') },
     };
   });

@@ -1,0 +1,16 @@
+import type { ClusterSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+
+/**
+ * .env.example: every password the cluster reads, empty, under what it is for. Copy it to .env
+ * (which git ignores) and fill it in; docker-compose reads .env from the compose file's folder.
+ */
+export function renderEnvExample(spec: ClusterSpec): string {
+  const header = [
+    markerComment('#'),
+    `# Passwords of cluster ${spec.id}. Copy this file to .env, fill in every value, never commit .env.`,
+    '# Keep $ out of the values: compose may expand it as a variable reference.',
+  ].join('\n');
+  const entries = spec.secrets.map(({ env, purpose }) => `# ${purpose.replace(/[\0\n\r]/g, ' ')}\n${env}=`);
+  return `${[header, ...entries].join('\n\n')}\n`;
+}

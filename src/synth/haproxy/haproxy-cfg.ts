@@ -1,0 +1,165 @@
+import type { ClusterSpec, HaproxyFrontendSpec, HaproxyServerSpec, HaproxySpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { roleCheckRules } from './role-check.js';
+
+type CheckKind = HaproxyServerSpec['check'];
+
+interface Backend {
+  name: string;
+  /** The check every server of this backend runs; servers needing another one track a server elsewhere. */
+  check: CheckKind;
+  servers: HaproxyServerSpec[];
+  leastconn: boolean;
+}
+
+const BACKEND_NAME: Record<CheckKind, string> = { pgpool: 'pgpool', primary: 'primary', standby: 'standbys' };
+
+/** What the backend's own servers are checked for: the role of its non-backup servers. */
+function checkOf(servers: HaproxyServerSpec[]): CheckKind {
+  const first = servers.find((s) => !s.backup) ?? servers[0];
+  if (!first) throw new Error('an HAProxy frontend without servers cannot be rendered');
+  return first.check;
+}
+
+function sameServers(a: HaproxyServerSpec[], b: HaproxyServerSpec[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * One backend per distinct server list: RW and RO share it when both reach the same servers
+ * (Pgpool), so its per-server `maxconn` caps what both frontends send together.
+ */
+function planBackends(haproxy: HaproxySpec): { rw: Backend; ro: Backend | null } {
+  const rw: Backend = {
+    name: BACKEND_NAME[checkOf(haproxy.readWrite.servers)],
+    check: checkOf(haproxy.readWrite.servers),
+    servers: haproxy.readWrite.servers,
+    leastconn: false,
+  };
+  const readOnly = haproxy.readOnly;
+  if (!readOnly) return { rw, ro: null };
+  if (sameServers(readOnly.servers, rw.servers)) return { rw, ro: rw };
+  const check = checkOf(readOnly.servers);
+  const name = BACKEND_NAME[check] === rw.name ? `${rw.name}_ro` : BACKEND_NAME[check];
+  return { rw, ro: { name, check, servers: readOnly.servers, leastconn: true } };
+}
+
+const CHECK_TIMING = 'inter 3s fall 3 rise 2';
+
+function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Backend, others: Backend[]): string {
+  const words = ['server', server.name, `${server.host}:${server.port}`];
+  if (server.check === backend.check) {
+    words.push('check', CHECK_TIMING);
+  } else {
+    // A backend has one tcp-check sequence; a server needing the other role test mirrors the
+    // state of the same server in the backend that runs that test.
+    const tracked = others.find((b) => b.check === server.check && b.servers.some((s) => s.name === server.name));
+    if (!tracked) throw new Error(`server ${server.name} needs a '${server.check}' check that no other backend runs`);
+    words.push('track', `${tracked.name}/${server.name}`);
+  }
+  // Compose service names resolve only inside the network: start (and `haproxy -c`) anyway.
+  words.push('init-addr', 'last,libc,none');
+  if (haproxy.serverMaxConn !== null) words.push('maxconn', String(haproxy.serverMaxConn));
+  words.push('on-marked-down', 'shutdown-sessions');
+  if (server.backup) words.push('backup');
+  return words.join(' ');
+}
+
+function section(header: string, lines: string[]): string {
+  return [header, ...lines.map((line) => `    ${line}`)].join('\n');
+}
+
+function backendDescription(haproxy: HaproxySpec, backend: Backend): string {
+  const backups = backend.servers.some((s) => s.backup) ? '; backup servers only while no other is up' : '';
+  const what: Record<CheckKind, string> = {
+    pgpool: 'Pgpool-II, which sends writes to the primary and balances reads over the standbys (TCP check)',
+    primary: `the node answering pg_is_in_recovery() = f, checked as ${haproxy.checkUser}`,
+    standby: `standbys: pg_is_in_recovery() = t, checked as ${haproxy.checkUser}`,
+  };
+  return `description ${what[backend.check]}${backups}`;
+}
+
+function backendSection(haproxy: HaproxySpec, backend: Backend, others: Backend[]): string {
+  const lines = [backendDescription(haproxy, backend)];
+  if (backend.leastconn) lines.push('balance leastconn');
+  if (backend.check !== 'pgpool') lines.push(...roleCheckRules(backend.check, haproxy.checkUser));
+  lines.push(...backend.servers.map((server) => serverLine(haproxy, server, backend, others)));
+  return section(`backend ${backend.name}`, lines);
+}
+
+const FRONTEND_PURPOSE: Record<HaproxyFrontendSpec['name'], Record<CheckKind, string>> = {
+  rw: {
+    pgpool: 'read-write sessions, through Pgpool-II',
+    primary: 'read-write sessions, to the primary only',
+    standby: 'read-write sessions',
+  },
+  ro: {
+    pgpool: 'read-only sessions, through Pgpool-II',
+    primary: 'read-only sessions, to the primary',
+    standby: 'read-only sessions, to the standbys first',
+  },
+};
+
+function frontendSection(frontend: HaproxyFrontendSpec, backend: Backend): string {
+  return section(`frontend ${frontend.name}`, [
+    `description ${FRONTEND_PURPOSE[frontend.name][backend.check]}`,
+    `bind ${frontend.bindAddress}:${frontend.port.listenPort}`,
+    'option tcplog',
+    `default_backend ${backend.name}`,
+  ]);
+}
+
+function statsSection(stats: NonNullable<HaproxySpec['stats']>): string {
+  return section('listen stats', [
+    'description HAProxy statistics page (read-only)',
+    'mode http',
+    `bind ${stats.bindAddress}:${stats.port.listenPort}`,
+    'option httplog',
+    'stats enable',
+    'stats uri /',
+    'stats refresh 10s',
+    // HAProxy expands the variable at start: the password never sits in this file.
+    `stats auth ${stats.user.name}:"\${${stats.user.passwordEnv}}"`,
+  ]);
+}
+
+function upstreamSummary(haproxy: HaproxySpec): string {
+  return haproxy.upstream.kind === 'pgpool'
+    ? `HAProxy in front of Pgpool-II ${haproxy.upstream.id}`
+    : `HAProxy in front of ${haproxy.upstream.ids.join(', ')}, telling the primary from the standbys itself`;
+}
+
+/** haproxy.cfg: RW and RO TCP frontends for PostgreSQL clients and a stats page. */
+export function renderHaproxyCfg(spec: ClusterSpec, haproxy: HaproxySpec): string {
+  const { rw, ro } = planBackends(haproxy);
+  const backends = ro && ro !== rw ? [rw, ro] : [rw];
+  const t = haproxy.timeouts;
+  const parts = [
+    [
+      markerComment('#'),
+      `# ${haproxy.path}: ${upstreamSummary(haproxy)}; clients connect to the frontends below.`,
+    ].join('\n'),
+    section('global', [
+      `maxconn ${haproxy.maxConn}`,
+      '# A second HAProxy on the same ports fails to bind instead of silently sharing them.',
+      'noreuseport',
+      `pidfile ${haproxy.paths.pidFile}`,
+      'log stdout format raw local0 info',
+    ]),
+    section('defaults', [
+      'mode tcp',
+      'log global',
+      'retries 2',
+      `timeout connect ${t.connect}`,
+      '# Pooled database sessions sit idle for long stretches.',
+      `timeout client ${t.client}`,
+      `timeout server ${t.server}`,
+      `timeout check ${t.check}`,
+    ]),
+    frontendSection(haproxy.readWrite, rw),
+  ];
+  if (haproxy.readOnly && ro) parts.push(frontendSection(haproxy.readOnly, ro));
+  for (const backend of backends) parts.push(backendSection(haproxy, backend, backends.filter((b) => b !== backend)));
+  if (haproxy.stats) parts.push(statsSection(haproxy.stats));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,2 @@
+export { renderHaproxyCfg } from './haproxy-cfg.js';
+export { roleCheckRules, ROLE_QUERY, type PostgresRole } from './role-check.js';

@@ -1,0 +1,82 @@
+import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { shellQuote } from '../shell.js';
+
+// The script Pgpool-II's container starts with. pool_passwd and pcp.conf hold secrets, so they
+// are never generated: the script writes them from the environment into a private runtime
+// directory (the generated configuration is mounted read-only), puts a copy of pgpool.conf
+// beside them (Pgpool finds pool_passwd relative to pgpool.conf) and runs Pgpool in the
+// foreground.
+
+/** Where the entrypoint writes pool_passwd, pcp.conf and the pgpool.conf copy: inside the socket folder, which the Pgpool user owns. */
+export function pgpoolRuntimeDir(pool: PgpoolSpec): string {
+  return `${pool.paths.socketDir}/pgsynth-${pool.id}`;
+}
+
+function requireVariables(variables: string[]): string {
+  return [
+    'missing=()',
+    `for variable in ${variables.map(shellQuote).join(' ')}; do`,
+    '  if [[ -z "${!variable:-}" ]]; then',
+    '    missing+=("$variable")',
+    '  elif [[ "${!variable}" == *$\'\\n\'* || "${!variable}" == *$\'\\r\'* ]]; then',
+    '    echo "pgsynth: $variable contains a line break, which pool_passwd and pcp.conf cannot hold" >&2',
+    '    exit 1',
+    '  fi',
+    'done',
+    'if (( ${#missing[@]} > 0 )); then',
+    '  echo "pgsynth: ${missing[*]} not set: give every password in .env next to docker-compose.yml (see .env.example)" >&2',
+    '  exit 1',
+    'fi',
+  ].join('\n');
+}
+
+function poolPasswdLines(roles: RoleSpec[]): string {
+  return roles.map((role) => `  printf '%s:TEXT%s\\n' ${shellQuote(role.name)} "$${role.passwordEnv}"`).join('\n');
+}
+
+/** The container entrypoint of one Pgpool-II: secrets from the environment, then `exec pgpool -n`. */
+export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): string {
+  const configDir = pool.paths.configDir;
+  const runtimeDir = pgpoolRuntimeDir(pool);
+  const pcpUser = pool.pcp.user;
+  const variables = [...new Set([...pool.poolPasswdRoles.map((r) => r.passwordEnv), pcpUser.passwordEnv])];
+  return `#!/usr/bin/env bash
+${markerComment('#')}
+# ${pool.path}: starts Pgpool-II ${pool.version} with the generated configuration (${spec.target}).
+# pool_passwd and pcp.conf are written here from the environment into ${runtimeDir};
+# they never exist in the generated files.
+set -euo pipefail
+
+config_dir=${shellQuote(configDir)}
+runtime_dir=${shellQuote(runtimeDir)}
+log_dir=${shellQuote(pool.paths.logDir)}
+
+# pgpool: the pgpool/pgpool image installs it under /opt/pgpool-II, Debian into /usr/sbin.
+export PATH="$PATH:/opt/pgpool-II/bin:/usr/sbin"
+
+${requireVariables(variables)}
+
+umask 077
+mkdir -p "$runtime_dir" "$log_dir" || {
+  echo "pgsynth: cannot create $runtime_dir or $log_dir as $(id -un); Pgpool-II needs to write there" >&2
+  exit 1
+}
+
+# SCRAM from clients needs the password itself (TEXT or AES): md5 entries cannot answer it.
+{
+${poolPasswdLines(pool.poolPasswdRoles)}
+} >"$runtime_dir/pool_passwd"
+
+# PCP users: the md5 of the password, unsalted, as pg_md5 prints it.
+pcp_hash=$(printf '%s' "$${pcpUser.passwordEnv}" | md5sum)
+printf '%s:%s\\n' ${shellQuote(pcpUser.name)} "\${pcp_hash%% *}" >"$runtime_dir/pcp.conf"
+
+# Pgpool reads pool_passwd from the folder pgpool.conf is in.
+cp "$config_dir/pgpool.conf" "$runtime_dir/pgpool.conf"
+
+# -n: foreground, so the container runtime sees it exit. -D: forget node states a previous run
+# recorded in pgpool_status, so a node once marked down is not kept out forever.
+exec pgpool -n -D -f "$runtime_dir/pgpool.conf" -F "$runtime_dir/pcp.conf" -a "$config_dir/pool_hba.conf"
+`;
+}

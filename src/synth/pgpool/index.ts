@@ -1,0 +1,3 @@
+export { pgpoolRuntimeDir, renderPgpoolEntrypoint } from './entrypoint.js';
+export { renderPgpoolConf } from './pgpool-conf.js';
+export { renderPoolHbaConf } from './pool-hba-conf.js';
