@@ -47,7 +47,7 @@ describe('haproxy.cfg of the README example (compose)', () => {
       'maxconn 2000',
       '# A second HAProxy on the same ports fails to bind instead of silently sharing them.',
       'noreuseport',
-      'pidfile /var/run/haproxy.pid',
+      'pidfile /var/lib/haproxy/haproxy.pid',
       'log stdout format raw local0 info',
     ]);
   });

@@ -102,8 +102,8 @@ describe('pgpool.conf of the README example (compose)', () => {
 
   it('sets every path and logs to stderr', () => {
     expect(s.get('pid_file_name')).toBe("'/var/run/pgpool/pgpool.pid'");
-    expect(s.get('logdir')).toBe("'/var/log/pgpool'");
-    expect(s.get('memqcache_oiddir')).toBe("'/var/log/pgpool/oiddir'");
+    expect(s.get('logdir')).toBe("'/var/run/pgpool'");
+    expect(s.get('memqcache_oiddir')).toBe("'/var/run/pgpool/oiddir'");
     expect(s.get('log_destination')).toBe("'stderr'");
     expect(s.get('logging_collector')).toBe('off');
   });
