@@ -34,7 +34,7 @@ export async function loadCluster(file: string): Promise<Cluster> {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } else {
       const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { sourceMaps: true, tryNative: false });
+      const jiti = createJiti(import.meta.url, { sourceMaps: true, tryNative: false, moduleCache: false });
       mod = { default: await jiti.import(file, { default: true }) };
     }
   } catch (error) {
