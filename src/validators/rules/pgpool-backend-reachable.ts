@@ -1,5 +1,7 @@
 import { defineRule } from '../rule.js';
+import { hostProblem } from './pgpool-backend-host.js';
 import { nodeById } from './spec-helpers.js';
+import { forbiddenCharacter } from './text-checks.js';
 
 export const pgpoolBackendReachable = defineRule({
   code: 'PGS100',
@@ -11,7 +13,8 @@ export const pgpoolBackendReachable = defineRule({
   check(spec) {
     return spec.pgpools.flatMap((pool) =>
       pool.backends.flatMap((b) => {
-        if (b.nodeId !== null) return [];
+        // A host that is no host name at all is PGS070's or PGS072's mistake.
+        if (b.nodeId !== null || forbiddenCharacter(b.host) || hostProblem(b.host)) return [];
         const node = spec.postgres.find((n) => n.id === b.host) ?? spec.postgres.find((n) => n.address.host === b.host && n.address.port === b.port);
         if (!node) {
           const known = spec.postgres.map((n) => `${n.address.host}:${n.address.port}`).join(', ');

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { readmeExample } from '../../fixtures/readme-example/cluster.config.js';
+import { hasErrors } from '../../src/index.js';
+
+describe('the README example under every rule', () => {
+  const diagnostics = readmeExample().validate();
+
+  it('has no errors', () => {
+    expect(hasErrors(diagnostics)).toBe(false);
+  });
+
+  it('warns exactly once: its single synchronous standby blocks commits while it is down', () => {
+    expect(diagnostics).toHaveLength(1);
+    const [warning] = diagnostics;
+    expect(warning).toMatchObject({ code: 'PGS053', severity: 'warning', path: 'shop/pg-primary', field: 'synchronousStandbyNames' });
+    expect(warning?.message).toContain('\'FIRST 1 ("pg-replica1")\' (derived from synchronous: true) has 1 candidate(s) for 1 synchronous standby(s)');
+    expect(warning?.fix).toContain('synchronousStandbyNames: \'ANY 1 ("pg-replica1", "pg-replica2")\'');
+    expect(warning?.source?.file.endsWith('fixtures/readme-example/cluster.config.ts')).toBe(true);
+    expect(warning?.source?.line).toBe(6);
+  });
+});
