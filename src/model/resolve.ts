@@ -152,13 +152,19 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
 
   // Unless set, max_connections grows with what the Pgpools in front need, so the default
   // topology satisfies Pgpool's num_init_children × max_pool bound (PGS101) out of the box.
+  const defaultsByPrimary = new Map<Primary, PostgresLimits>();
   const primaryDefaults = (p: Primary): PostgresLimits => {
+    const known = defaultsByPrimary.get(p);
+    if (known) return known;
     const reserved = p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections;
+    const servesThisPrimary = (n: Primary | Replica | null) => n === p || (n instanceof Replica && n.props.primary === p);
     const demand = pgpools
-      .filter((pool) => pool.props.backends.some((b) => backendNode(b) !== null && [p, ...replicas.filter((r) => r.props.primary === p)].includes(backendNode(b)!)))
+      .filter((pool) => pool.props.backends.some((b) => servesThisPrimary(backendNode(b))))
       .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + 2, 0);
     const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
-    return { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
+    const limits = { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
+    defaultsByPrimary.set(p, limits);
+    return limits;
   };
 
   const postgres: PostgresNodeSpec[] = [];

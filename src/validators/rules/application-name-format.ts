@@ -15,6 +15,7 @@ export const applicationNameFormat = defineRule({
   fix: "use a short ASCII name such as the replica's id",
   example: "new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, applicationName: 'réplica-1' })",
   check(spec) {
+    const behindAnyPgpool = new Set(spec.pgpools.flatMap((p) => p.backends.map((b) => backendNode(spec, b))));
     return spec.postgres.flatMap((n) => {
       const name = n.replica?.applicationName;
       if (name === undefined) return [];
@@ -25,7 +26,7 @@ export const applicationNameFormat = defineRule({
       if (name === '') return finding("applicationName is empty: the standby would connect as 'walreceiver'");
       const unprintable = [...name].find((ch) => ch < ' ' || ch > '~');
       if (unprintable) return finding(`applicationName '${name}' contains ${describeCharacter(unprintable)}, which PostgreSQL replaces with '?'`);
-      const behindPgpool = spec.pgpools.some((p) => p.backends.some((b) => backendNode(spec, b) === n));
+      const behindPgpool = behindAnyPgpool.has(n);
       const limit = behindPgpool ? PGPOOL_MAX : POSTGRES_MAX;
       const bytes = byteLength(name);
       if (bytes <= limit) return [];

@@ -8,9 +8,22 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.host === b.host && a.port === b.port;
 }
 
+// Rules look nodes up for every backend and server: an index per spec keeps that linear.
+const nodesById = new WeakMap<ClusterSpec, Map<string, PostgresNodeSpec[]>>();
+
+export function nodesWithId(spec: ClusterSpec, id: string): PostgresNodeSpec[] {
+  let index = nodesById.get(spec);
+  if (!index) {
+    index = new Map();
+    for (const n of spec.postgres) index.set(n.id, [...(index.get(n.id) ?? []), n]);
+    nodesById.set(spec, index);
+  }
+  return index.get(id) ?? [];
+}
+
 /** The node of this cluster with this id at this address, if any. */
 export function memberNode(spec: ClusterSpec, id: string, at: Endpoint): PostgresNodeSpec | undefined {
-  return spec.postgres.find((n) => n.id === id && sameEndpoint(n.address, at));
+  return nodesWithId(spec, id).find((n) => sameEndpoint(n.address, at));
 }
 
 /** The PostgreSQL node a Pgpool backend reaches on this target, if it is one of this cluster's. */

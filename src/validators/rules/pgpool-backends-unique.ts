@@ -1,6 +1,6 @@
 import type { PgpoolBackendSpec } from '../../model/spec.js';
 import { defineRule, type Finding } from '../rule.js';
-import { backendNode } from './cluster-members.js';
+import { backendNode, nodesWithId } from './cluster-members.js';
 
 export const pgpoolBackendsUnique = defineRule({
   code: 'PGS104',
@@ -17,7 +17,7 @@ export const pgpoolBackendsUnique = defineRule({
         // A node by identity; an outside address by host:port.
         const node = backendNode(spec, b);
         // Two nodes sharing an id cannot be told apart here; PGS091 reports the id.
-        if (node && spec.postgres.filter((n) => n.id === node.id).length > 1) continue;
+        if (node && nodesWithId(spec, node.id).length > 1) continue;
         const key = node ? `node:${node.path}:${node.address.host}:${node.address.port}` : `addr:${b.host}:${b.port}`;
         const earlier = first.get(key);
         if (!earlier) first.set(key, b);

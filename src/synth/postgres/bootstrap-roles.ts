@@ -1,0 +1,67 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+
+// The roles a primary's bootstrap makes, merged by name: one config may give two jobs to one
+// role (say, Pgpool's check role doubling as the replication role), and the role then gets the
+// attributes of both.
+
+export interface BootstrapRole {
+  name: string;
+  /** Role attributes beyond LOGIN, e.g. REPLICATION. */
+  attributes: string[];
+  /** Predefined roles granted to it, e.g. pg_monitor. */
+  memberOf: string[];
+  /** The variable holding its password, or null for a role that must not have one. */
+  passwordEnv: string | null;
+  /** What it is for, one phrase per job. */
+  purposes: string[];
+}
+
+/** The nodes that stream from `primary`, and the primary itself: the nodes its roles reach. */
+function replicationGroup(spec: ClusterSpec, primary: PostgresNodeSpec): Set<string> {
+  return new Set([primary.id, ...spec.postgres.filter((n) => n.replica?.upstreamId === primary.id).map((n) => n.id)]);
+}
+
+export function bootstrapRoles(spec: ClusterSpec, primary: PostgresNodeSpec): BootstrapRole[] {
+  if (!primary.primary) throw new Error(`${primary.path} is not a primary`);
+  const group = replicationGroup(spec, primary);
+  const roles = new Map<string, BootstrapRole>();
+  const add = (name: string, passwordEnv: string | null, purpose: string, extra: { attributes?: string[]; memberOf?: string[] } = {}) => {
+    const role = roles.get(name) ?? { name, attributes: [], memberOf: [], passwordEnv: null, purposes: [] };
+    if (passwordEnv !== null && role.passwordEnv !== null && role.passwordEnv !== passwordEnv) {
+      throw new Error(`role '${name}' is given two passwords ($${role.passwordEnv} and $${passwordEnv}); give each job its own role or one secret`);
+    }
+    role.passwordEnv ??= passwordEnv;
+    for (const a of extra.attributes ?? []) if (!role.attributes.includes(a)) role.attributes.push(a);
+    for (const m of extra.memberOf ?? []) if (!role.memberOf.includes(m)) role.memberOf.push(m);
+    role.purposes.push(purpose);
+    roles.set(name, role);
+  };
+
+  const { replication } = spec.roles;
+  add(replication.name, replication.passwordEnv, 'streaming replication and base backups', { attributes: ['REPLICATION'] });
+  const { owner, database } = primary.primary;
+  add(owner.name, owner.passwordEnv, `owner of database ${database}`);
+  for (const pool of spec.pgpools) {
+    if (!pool.backends.some((b) => b.nodeId === null || group.has(b.nodeId))) continue;
+    // pg_monitor lets sr_check read pg_stat_replication and the WAL positions of every node.
+    add(pool.checkUser.name, pool.checkUser.passwordEnv, `streaming and health checks of ${pool.id}`, { memberOf: ['pg_monitor'] });
+  }
+  for (const haproxy of spec.haproxies) {
+    if (haproxy.upstream.kind !== 'direct' || !haproxy.upstream.ids.some((id) => group.has(id))) continue;
+    // No password and no privileges: pg_hba.conf trusts it from the cluster network, and all it runs is pg_is_in_recovery().
+    add(haproxy.checkUser, null, `pg_is_in_recovery() check of ${haproxy.id}`);
+  }
+  const superuser = roles.get(spec.roles.superuser.name);
+  if (superuser) {
+    // ALTER ROLE would overwrite the superuser's password and attributes.
+    throw new Error(`the superuser '${superuser.name}' cannot double as a role of its own (${superuser.purposes.join('; ')}): name that role differently`);
+  }
+  return [...roles.values()];
+}
+
+/** The session setting a role's password is passed in, e.g. `pgsynth.replicator_password`. */
+export function passwordSetting(roleName: string): string {
+  // Part of a parameter name, and of a psql variable name in the init script: a plain identifier.
+  if (!/^[a-z_][a-z0-9_]*$/.test(roleName)) throw new Error(`role '${roleName}' cannot name a session setting: use lower-case letters, digits and '_'`);
+  return `pgsynth.${roleName}_password`;
+}

@@ -1,0 +1,110 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { bootstrapRoles, passwordSetting, type BootstrapRole } from './bootstrap-roles.js';
+import { nodeTitle } from './node-title.js';
+import { sqlComment, sqlLiteral } from './sql-text.js';
+
+// The primary's bootstrap as plain SQL statements, runnable by psql and by node-postgres alike:
+// no psql meta-commands or variables. Passwords never appear in it: each is read inside a DO
+// block from a session setting the caller sets first, so the statement text (and any log of it)
+// holds no secret.
+
+export interface BootstrapSql {
+  /** Set each, before `sql` and in the same session: `SELECT set_config(setting, <value of env>, false)`. */
+  passwordSettings: Array<{ setting: string; env: string }>;
+  /** Idempotent: a second run re-applies passwords and attributes and keeps existing slots. */
+  sql: string;
+  /**
+   * Created by the caller after `sql`, in the same session (CREATE DATABASE cannot run inside a
+   * DO block, and the session's synchronous_commit = local keeps it from waiting for standbys).
+   */
+  database: { name: string; owner: string };
+}
+
+function roleBlock(role: BootstrapRole): string {
+  const name = sqlLiteral(role.name);
+  const attributes = ['LOGIN', ...role.attributes].join(' ');
+  const lines = [sqlComment(`${role.name}: ${role.purposes.join('; ')}`), 'DO $$'];
+  if (role.passwordEnv === null) {
+    lines.push(
+      'BEGIN',
+      `  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN`,
+      `    EXECUTE format('ALTER ROLE %I WITH ${attributes} PASSWORD NULL', ${name});`,
+      '  ELSE',
+      `    EXECUTE format('CREATE ROLE %I WITH ${attributes}', ${name});`,
+      '  END IF;',
+    );
+  } else {
+    const setting = passwordSetting(role.name);
+    lines.push(
+      'DECLARE',
+      `  pw text := current_setting(${sqlLiteral(setting)}, true);`,
+      'BEGIN',
+      "  IF coalesce(pw, '') = '' THEN",
+      `    RAISE EXCEPTION USING MESSAGE = ${sqlLiteral(`${setting} is not set: set it to the value of ${role.passwordEnv} before this script`)};`,
+      '  END IF;',
+      `  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN`,
+      `    EXECUTE format('ALTER ROLE %I WITH ${attributes} PASSWORD %L', ${name}, pw);`,
+      '  ELSE',
+      `    EXECUTE format('CREATE ROLE %I WITH ${attributes} PASSWORD %L', ${name}, pw);`,
+      '  END IF;',
+    );
+  }
+  for (const group of role.memberOf) {
+    lines.push(
+      `  IF NOT pg_catalog.pg_has_role(${name}, ${sqlLiteral(group)}, 'MEMBER') THEN`,
+      `    EXECUTE format('GRANT %I TO %I', ${sqlLiteral(group)}, ${name});`,
+      '  END IF;',
+    );
+  }
+  lines.push('END', '$$;');
+  return lines.join('\n');
+}
+
+function slotsBlock(slots: string[]): string {
+  return [
+    '-- Physical replication slots, made only when missing. They reserve WAL at once, so a',
+    "-- standby's first base backup and stream find every segment from now on; the primary's",
+    '-- max_slot_wal_keep_size bounds what a standby that never comes can hold back.',
+    'DO $$',
+    'DECLARE',
+    '  slot text;',
+    'BEGIN',
+    `  FOREACH slot IN ARRAY ARRAY[${slots.map(sqlLiteral).join(', ')}]::text[] LOOP`,
+    '    IF NOT EXISTS (SELECT FROM pg_catalog.pg_replication_slots WHERE slot_name = slot) THEN',
+    '      PERFORM pg_catalog.pg_create_physical_replication_slot(slot, true);',
+    '    END IF;',
+    '  END LOOP;',
+    'END',
+    '$$;',
+  ].join('\n');
+}
+
+/** The roles, grants and slots of `primary`'s cluster, and the database the caller creates after. */
+export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec): BootstrapSql {
+  const role = primary.primary;
+  if (!role) throw new Error(`${primary.path} is not a primary`);
+  const roles = bootstrapRoles(spec, primary);
+  const passwordSettings = roles.flatMap((r) => (r.passwordEnv === null ? [] : [{ setting: passwordSetting(r.name), env: r.passwordEnv }]));
+  const blocks = [
+    [
+      markerComment('--'),
+      sqlComment(nodeTitle(spec, primary)),
+      '-- Roles and replication slots. Safe to run again: existing roles get the current passwords',
+      '-- and attributes, existing slots stay.',
+    ].join('\n'),
+    [
+      '-- Hash passwords with SCRAM whatever the server default (13 still hashed md5).',
+      "SET password_encryption = 'scram-sha-256';",
+      '-- Standbys named in synchronous_standby_names may not exist yet: commit without waiting for them.',
+      "SET synchronous_commit = 'local';",
+    ].join('\n'),
+    ...roles.map(roleBlock),
+    ...(role.slots.length > 0 ? [slotsBlock(role.slots)] : []),
+  ];
+  return {
+    passwordSettings,
+    sql: `${blocks.join('\n\n')}\n`,
+    database: { name: role.database, owner: role.owner.name },
+  };
+}

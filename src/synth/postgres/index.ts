@@ -1,0 +1,7 @@
+// The PostgreSQL node files: postgresql.conf and pg_hba.conf of every node, the primary's
+// bootstrap (as SQL and as its initdb script) and the replicas' entrypoint.
+export { renderPostgresqlConf } from './postgresql-conf.js';
+export { renderPgHbaConf } from './pg-hba-conf.js';
+export { renderBootstrapSql, type BootstrapSql } from './bootstrap-sql.js';
+export { renderPrimaryInitScript } from './primary-init-script.js';
+export { renderReplicaEntrypoint } from './replica-entrypoint.js';

@@ -1,0 +1,13 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+
+/**
+ * The header line naming a node in each of its files, e.g.
+ * `shop/pg-replica1: replica of pg-primary (PostgreSQL 17, compose)`. It goes into comments of
+ * four languages, so a line break (which would end the comment) is refused here once for all.
+ */
+export function nodeTitle(spec: ClusterSpec, node: PostgresNodeSpec): string {
+  const role = node.replica ? `replica of ${node.replica.upstreamId}` : 'primary';
+  const title = `${node.path}: ${role} (PostgreSQL ${spec.postgresVersion}, ${spec.target})`;
+  if (/[\0\n\r]/.test(title)) throw new Error(`refusing a node name with a line break: ${JSON.stringify(title)}`);
+  return title;
+}

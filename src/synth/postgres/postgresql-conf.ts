@@ -1,0 +1,139 @@
+import type { ClusterSpec, PostgresNodeSpec, PrimaryRoleSpec } from '../../model/spec.js';
+import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
+import { MARKER_TEXT } from '../marker.js';
+import { nodeTitle } from './node-title.js';
+import { replicaPassfile, replicationConninfo } from './replication-conninfo.js';
+
+// postgresql.conf of one node: what pgsynth decides, grouped and commented, then the user's own
+// settings. Everything else stays at the server default. Every parameter written here exists
+// with the same meaning in PostgreSQL 13 to 17.
+
+/** The primary a node belongs to: itself, or the one it streams from. */
+function primaryOf(spec: ClusterSpec, node: PostgresNodeSpec): { node: PostgresNodeSpec; role: PrimaryRoleSpec } {
+  const id = node.replica ? node.replica.upstreamId : node.id;
+  const primary = spec.postgres.find((n) => n.id === id);
+  if (!primary?.primary) throw new Error(`${node.path}: its primary '${id}' is not a primary of this cluster`);
+  return { node: primary, role: primary.primary };
+}
+
+function connections(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
+  return {
+    title: 'Connections',
+    entries: [
+      {
+        key: 'listen_addresses',
+        value: node.listenAddresses,
+        comment: spec.target === 'compose' ? 'the compose network: Pgpool and the standbys connect here' : 'loopback only',
+      },
+      { key: 'port', value: node.port.listenPort },
+      { key: 'superuser_reserved_connections', value: node.limits.superuserReservedConnections },
+      { key: 'unix_socket_directories', value: node.paths.socketDir },
+      { key: 'password_encryption', value: 'scram-sha-256', comment: 'pg_hba.conf asks for SCRAM; 13 still hashed md5' },
+    ],
+  };
+}
+
+function files(node: PostgresNodeSpec): ConfSection {
+  return {
+    title: 'Files (the data directory comes from -D / PGDATA)',
+    entries: [{ key: 'hba_file', value: `${node.paths.configDir}/pg_hba.conf`, comment: 'the generated one, not the copy initdb left in the data directory' }],
+  };
+}
+
+function standbyLimits(node: PostgresNodeSpec, primary: PostgresNodeSpec): ConfSection {
+  const { limits } = node;
+  const compared = (key: string, value: number, primaryValue: number): ConfEntry =>
+    node === primary ? { key, value } : { key, value, comment: `${primary.id}: ${primaryValue}` };
+  return {
+    title: 'Limits every standby must match: a standby below its primary refuses to start (13) or pauses replay (14+)',
+    entries: [
+      compared('max_connections', limits.maxConnections, primary.limits.maxConnections),
+      compared('max_worker_processes', limits.maxWorkerProcesses, primary.limits.maxWorkerProcesses),
+      compared('max_wal_senders', limits.maxWalSenders, primary.limits.maxWalSenders),
+      compared('max_prepared_transactions', limits.maxPreparedTransactions, primary.limits.maxPreparedTransactions),
+      compared('max_locks_per_transaction', limits.maxLocksPerTransaction, primary.limits.maxLocksPerTransaction),
+    ],
+  };
+}
+
+function walAndReplication(node: PostgresNodeSpec, primary: { node: PostgresNodeSpec; role: PrimaryRoleSpec }): ConfSection {
+  const isPrimary = node === primary.node;
+  const entries: ConfEntry[] = [
+    {
+      key: 'wal_level',
+      value: primary.role.walLevel,
+      comment: isPrimary ? 'standbys replay this WAL' : `${primary.node.id}'s level, so this node can serve standbys once promoted`,
+    },
+    { key: 'max_replication_slots', value: node.limits.maxReplicationSlots },
+    {
+      key: 'max_slot_wal_keep_size',
+      value: node.maxSlotWalKeepSize,
+      comment: node.maxSlotWalKeepSize === -1 ? 'unlimited: a standby that stays away can fill the disk' : 'a standby away longer loses its slot, not the disk',
+    },
+    { key: 'wal_log_hints', value: true, comment: 'lets pg_rewind resync a former primary after a failover' },
+    { key: 'hot_standby', value: node.hotStandby, comment: isPrimary ? 'for when this node runs as a standby' : 'read-only queries while replaying' },
+  ];
+  if (isPrimary) {
+    const { synchronousStandbyNames, synchronousStandbyNamesExplicit, synchronousCommit } = primary.role;
+    if (synchronousStandbyNames !== '') {
+      entries.push({
+        key: 'synchronous_standby_names',
+        value: synchronousStandbyNames,
+        comment: synchronousStandbyNamesExplicit ? 'as written in cluster.config.ts' : 'every replica marked synchronous',
+      });
+    }
+    entries.push({
+      key: 'synchronous_commit',
+      value: synchronousCommit,
+      comment: synchronousStandbyNames === '' ? 'no synchronous standby is named' : 'how far a commit waits for them',
+    });
+  }
+  return { title: 'WAL and replication', entries };
+}
+
+function standby(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
+  const replica = node.replica;
+  if (!replica) return { title: 'Standby', entries: [] };
+  const entries: ConfEntry[] = [
+    {
+      key: 'primary_conninfo',
+      value: replicationConninfo(spec, node, { passfile: true }),
+      comment: `no password here: ${replicaPassfile(spec, node)} is written at start from $${spec.roles.replication.passwordEnv}`,
+    },
+  ];
+  if (replica.slotName !== null) {
+    entries.push({ key: 'primary_slot_name', value: replica.slotName, comment: `${replica.upstreamId} keeps WAL until this standby has it` });
+  }
+  entries.push({
+    key: 'hot_standby_feedback',
+    value: replica.hotStandbyFeedback,
+    comment: replica.hotStandbyFeedback ? "vacuum on the primary spares rows this standby's queries read" : 'long queries here may be cancelled by replay',
+  });
+  return { title: `Standby (standby.signal in the data directory; streams from ${replica.upstreamId})`, entries };
+}
+
+function processTitle(node: PostgresNodeSpec): ConfSection {
+  return { title: 'Process title', entries: [{ key: 'cluster_name', value: node.id, comment: 'names this node in ps output' }] };
+}
+
+function userSettings(node: PostgresNodeSpec): ConfSection {
+  const keys = Object.keys(node.settings).sort();
+  return { title: 'User settings (settings in cluster.config.ts)', entries: keys.map((key) => ({ key, value: node.settings[key]! })) };
+}
+
+/** postgresql.conf for one node, loaded with `postgres -c config_file=<configDir>/postgresql.conf`. */
+export function renderPostgresqlConf(spec: ClusterSpec, node: PostgresNodeSpec): string {
+  const primary = primaryOf(spec, node);
+  return renderConf(
+    [
+      connections(spec, node),
+      files(node),
+      standbyLimits(node, primary.node),
+      walAndReplication(node, primary),
+      standby(spec, node),
+      processTitle(node),
+      userSettings(node),
+    ],
+    [MARKER_TEXT, nodeTitle(spec, node)],
+  );
+}

@@ -1,0 +1,76 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { shellQuote, shellVariable } from '../shell.js';
+import { renderBootstrapSql } from './bootstrap-sql.js';
+import { nodeTitle } from './node-title.js';
+import { sqlLiteral } from './sql-text.js';
+
+// The primary's script for /docker-entrypoint-initdb.d/: the bootstrap SQL run once through psql,
+// passwords handed over as psql variables from the environment.
+
+const HEREDOC_END = 'SQL';
+
+/** The psql variable a password travels in: `pgsynth.app_password` → `pw_app`. */
+function psqlVariable(setting: string): string {
+  return setting.replace(/^pgsynth\.(.*)_password$/, 'pw_$1');
+}
+
+function purposeOf(spec: ClusterSpec, env: string): string {
+  return spec.secrets.find((s) => s.env === env)?.purpose ?? 'a password of the cluster';
+}
+
+/**
+ * The primary's /docker-entrypoint-initdb.d/ script: checks every password variable, then runs
+ * the bootstrap SQL and creates the application database through one psql session.
+ */
+export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNodeSpec): string {
+  const bootstrap = renderBootstrapSql(spec, primary);
+  if (new RegExp(`^${HEREDOC_END}$`, 'm').test(bootstrap.sql)) throw new Error(`the bootstrap SQL contains a line '${HEREDOC_END}' that would end the heredoc`);
+  const where = spec.target === 'compose' ? ' (compose reads it from .env)' : '';
+
+  const passwords = bootstrap.passwordSettings.map(({ setting, env }) => ({ setting, env: shellVariable(env) }));
+  const checks = passwords.map(({ env }) =>
+    [
+      `if [[ -z "\${${env}:-}" ]]; then`,
+      `  echo ${shellQuote(`pgsynth: ${env} is not set or empty: it holds the ${purposeOf(spec, env)}${where}.`)} >&2`,
+      '  missing=1',
+      'fi',
+    ].join('\n'),
+  );
+  const psqlArgs = [
+    'psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres',
+    ...passwords.map(({ setting, env }) => `--set=${psqlVariable(setting)}="$${env}"`),
+  ];
+  const { name, owner } = bootstrap.database;
+  const sql = [
+    '-- set_config returns the password it sets: send those results nowhere.',
+    '\\o /dev/null',
+    ...passwords.map(({ setting }) => `SELECT set_config(${sqlLiteral(setting)}, :'${psqlVariable(setting)}', false);`),
+    '\\o',
+    '',
+    bootstrap.sql,
+    '-- CREATE DATABASE cannot run inside a DO block; \\gexec runs it only when the database is missing.',
+    `SELECT format('CREATE DATABASE %I OWNER %I', ${sqlLiteral(name)}, ${sqlLiteral(owner)})`,
+    `WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = ${sqlLiteral(name)})\\gexec`,
+  ];
+
+  return [
+    '#!/usr/bin/env bash',
+    markerComment(),
+    `# ${nodeTitle(spec, primary)}`,
+    '#',
+    '# Run once by the image entrypoint from /docker-entrypoint-initdb.d/, as postgres, while a',
+    '# temporary server listens on the Unix socket only: creates the roles, the replication slots and',
+    '# the application database. Passwords come from the environment; none is written to any file.',
+    'set -euo pipefail',
+    '',
+    'missing=0',
+    ...checks,
+    'if (( missing )); then exit 1; fi',
+    '',
+    `${psqlArgs.join(' \\\n  ')} <<'${HEREDOC_END}'`,
+    ...sql,
+    HEREDOC_END,
+    '',
+  ].join('\n');
+}

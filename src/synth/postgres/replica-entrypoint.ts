@@ -1,0 +1,113 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { shellQuote, shellVariable } from '../shell.js';
+import { nodeTitle } from './node-title.js';
+import { replicaPassfile, replicaRole, replicationConninfo } from './replication-conninfo.js';
+
+// The standby container's entrypoint: clone the primary once into an empty data directory, then
+// run whatever data is there on every later start. It never deletes data (the seeds' `rm -rf` of
+// PGDATA on each start re-copies the database at best and destroys it at worst).
+
+const WAIT_ATTEMPTS = 60;
+const WAIT_SECONDS = 2;
+
+/** A field of a password file line: `\` and `:` are escaped. */
+function passfileField(value: string | number): string {
+  return String(value).replace(/[\\:]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The replica's entrypoint: as root it hands PGDATA to postgres and re-executes itself through
+ * gosu; as postgres it writes the password file, clones the primary into an empty PGDATA (never
+ * into anything else) and execs postgres with the generated postgresql.conf.
+ */
+export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNodeSpec): string {
+  const { upstream, upstreamId, slotName } = replicaRole(replica);
+  const replication = spec.roles.replication;
+  const passwordVar = shellVariable(replication.passwordEnv);
+  const primaryLog = spec.target === 'compose' ? ' (docker compose logs $PRIMARY)' : '';
+  const passfileMatch = [upstream.host, upstream.port, 'replication', replication.name].map(passfileField).join(':');
+  const q = shellQuote;
+
+  return [
+    '#!/usr/bin/env bash',
+    markerComment(),
+    `# ${nodeTitle(spec, replica)}`,
+    '#',
+    '# Entrypoint of this standby. The first start clones the primary with pg_basebackup into the',
+    '# empty data directory; every later start runs the data already there. Nothing here ever',
+    '# deletes data: a directory that is neither empty nor a finished clone is refused instead.',
+    '# Arguments are passed on to postgres.',
+    'set -Eeuo pipefail',
+    '',
+    `export PGDATA=${q(replica.paths.dataDir)}`,
+    `readonly CONFIG_FILE=${q(`${replica.paths.configDir}/postgresql.conf`)}`,
+    `readonly PASSFILE=${q(replicaPassfile(spec, replica))}`,
+    `readonly PRIMARY=${q(upstreamId)}`,
+    `readonly PRIMARY_HOST=${q(upstream.host)}`,
+    `readonly PRIMARY_PORT=${q(upstream.port)}`,
+    '# host:port:database:user of the password file line; database "replication" matches replication connections.',
+    `readonly PASSFILE_MATCH=${q(passfileMatch)}`,
+    `readonly CONNINFO=${q(replicationConninfo(spec, replica, { passfile: false }))}`,
+    ...(slotName !== null ? [`readonly SLOT=${q(slotName)}`] : []),
+    '',
+    'die() {',
+    '  echo "pgsynth: $*" >&2',
+    '  exit 1',
+    '}',
+    '',
+    'mkdir -p "$PGDATA"',
+    '# Started as root (the image default): hand the data directory to postgres, then run the rest as postgres.',
+    'if [[ "$(id -u)" == 0 ]]; then',
+    '  chmod 0700 "$PGDATA"',
+    "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
+    '  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi',
+    '  exec gosu postgres bash "${BASH_SOURCE[0]}" "$@"',
+    'fi',
+    '',
+    '# primary_conninfo names no password: libpq reads it from the password file, rewritten on every',
+    `# start so that a new ${passwordVar} takes effect with a restart.`,
+    `secret=\${${passwordVar}:-}`,
+    `[[ -n "$secret" ]] || die ${q(`${passwordVar} is not set or empty: it holds the password of the replication role '${replication.name}'.`)}`,
+    `[[ "$secret" != *[$'\\n\\r']* ]] || die ${q(`${passwordVar} contains a line break, which a password file cannot hold.`)}`,
+    `secret=\${secret//\\\\/\\\\\\\\}`,
+    `secret=\${secret//:/\\\\:}`,
+    `(umask 077 && printf '%s:%s\\n' "$PASSFILE_MATCH" "$secret" >"$PASSFILE")`,
+    'chmod 0600 "$PASSFILE"',
+    'unset secret',
+    '',
+    'if [[ -f "$PGDATA/PG_VERSION" ]]; then',
+    '  # pg_basebackup writes backup_manifest last: without it the clone was cut off midway, and',
+    '  # starting it would replay onto missing files.',
+    '  [[ -f "$PGDATA/backup_manifest" ]] ||',
+    '    die "$PGDATA holds an unfinished clone (PG_VERSION but no backup_manifest). Nothing was deleted: empty it yourself to clone $PRIMARY again."',
+    '  # The config says this node is a standby: a promotion lasts until the next restart unless',
+    '  # cluster.config.ts makes this node the primary.',
+    '  touch "$PGDATA/standby.signal"',
+    '  echo "pgsynth: starting the standby in $PGDATA"',
+    'elif [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]]; then',
+    '  # Asked as the replication role over the replication protocol, which pg_hba.conf admits: a plain',
+    "  # check would meet the final reject line and leave a FATAL in the primary's log.",
+    `  for (( attempt = 1; attempt <= ${WAIT_ATTEMPTS}; attempt++ )); do`,
+    `    pg_isready --quiet --dbname="$CONNINFO replication=true" --timeout=${WAIT_SECONDS} && break`,
+    `    (( attempt < ${WAIT_ATTEMPTS} )) ||`,
+    `      die "$PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT did not accept connections within ${WAIT_ATTEMPTS * WAIT_SECONDS} s; see its log${primaryLog}."`,
+    `    echo "pgsynth: waiting for $PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT ($attempt/${WAIT_ATTEMPTS})"`,
+    `    sleep ${WAIT_SECONDS}`,
+    '  done',
+    '  echo "pgsynth: cloning $PRIMARY into $PGDATA"',
+    '  # No --write-recovery-conf: primary_conninfo lives in the generated postgresql.conf, and a copy',
+    '  # in postgresql.auto.conf would override it.',
+    '  PGPASSFILE="$PASSFILE" pg_basebackup --pgdata="$PGDATA" --wal-method=stream --checkpoint=fast \\',
+    `    --no-password ${slotName !== null ? '--slot="$SLOT" ' : ''}--dbname="$CONNINFO"`,
+    '  touch "$PGDATA/standby.signal"',
+    'else',
+    '  die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to clone $PRIMARY into it."',
+    'fi',
+    '',
+    'chmod 0700 "$PGDATA"',
+    '# exec: postgres becomes the process the container stops, and shuts down cleanly.',
+    'exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"',
+    '',
+  ].join('\n');
+}
