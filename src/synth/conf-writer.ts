@@ -1,6 +1,8 @@
 // The one writer for `key = value` files: postgresql.conf and pgpool.conf. Every value reaches
 // those files through confValue, so quoting is decided in one place.
 
+import { formatConfNumber, quoteConfString } from '../settings/format.js';
+
 export type ConfValue = string | number | boolean;
 
 /**
@@ -30,20 +32,16 @@ const INLINE_COMMENT_LIMIT = 56;
 /** A value as written after `=`: numbers bare, booleans `on`/`off`, strings single-quoted. */
 export function confValue(value: ConfValue, dialect: ConfDialect = 'postgresql'): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`refusing to write ${value} to a configuration file: not a finite number`);
-    return String(value);
-  }
+  // postgresql.conf's own rules (exponents, '' and \ escapes) live with the settings catalog.
+  if (typeof value === 'number') return formatConfNumber(value);
+  if (dialect === 'postgresql') return quoteConfString(value);
   if (LINE_BREAK_OR_NUL.test(value)) {
     throw new Error(`refusing to write ${JSON.stringify(value)} to a configuration file: it contains a newline, carriage return or NUL`);
   }
-  if (dialect === 'pgpool') {
-    if (/['\\]/.test(value)) {
-      throw new Error(`refusing to write ${JSON.stringify(value)} to pgpool.conf: Pgpool-II cannot read a quote or backslash inside a value`);
-    }
-    return `'${value}'`;
+  if (/['\\]/.test(value)) {
+    throw new Error(`refusing to write ${JSON.stringify(value)} to pgpool.conf: Pgpool-II cannot read a quote or backslash inside a value`);
   }
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return `'${value}'`;
 }
 
 function commentText(text: string): string {

@@ -35,7 +35,7 @@ describe('confValue', () => {
   });
 
   it('refuses line breaks, NUL and non-finite numbers', () => {
-    expect(() => confValue('md5\nhost all all 0.0.0.0/0 trust')).toThrow(/newline/);
+    expect(() => confValue('md5\nhost all all 0.0.0.0/0 trust')).toThrow(/line feed/);
     expect(() => confValue('a\rb')).toThrow(/carriage return/);
     expect(() => confValue('a\0b')).toThrow(/NUL/);
     expect(() => confValue(Number.NaN)).toThrow(/finite/);
