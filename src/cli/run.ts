@@ -3,6 +3,7 @@ import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
 import { isPgsynthError } from '../validators/diagnostic.js';
+import { packageFile } from '../package-root.js';
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 validation errors or drift, 2 usage or loading errors. */
 export async function runCli(argv: string[], o: Output = consoleOutput()): Promise<number> {
@@ -78,6 +79,6 @@ function exitCodeOf(error: unknown): number {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { dirname, sep } from 'node:path';
+import { join, sep } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import type { SourceLocation } from '../validators/diagnostic.js';
 
-// Frames from pgsynth's own source (src/ in development, dist/ when installed) are skipped:
-// the first frame outside it is the user's `new Primary(...)` line.
-const libraryRoot = dirname(dirname(fileURLToPath(import.meta.url))) + sep;
+// Frames from pgsynth's own code (src/ in development, dist/ when installed) are skipped: the
+// first frame outside it is the user's `new Primary(...)` line.
+const libraryDirs = [join(packageRoot(), 'src') + sep, join(packageRoot(), 'dist') + sep];
 
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/;
 
@@ -17,7 +18,7 @@ export function captureCallSite(): SourceLocation | undefined {
     const [, rawFile, lineNo, column] = match as unknown as [string, string, string, string];
     if (rawFile.startsWith('node:') || rawFile.includes('/node_modules/jiti/')) continue;
     const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile;
-    if (file.startsWith(libraryRoot)) continue;
+    if (libraryDirs.some((dir) => file.startsWith(dir))) continue;
     return { file, line: Number(lineNo), column: Number(column) };
   }
   return undefined;

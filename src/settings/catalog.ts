@@ -1,6 +1,8 @@
 // Loads the committed pg_settings catalog of one PostgreSQL major (see scripts/gen-settings-catalog.ts).
 import { readFileSync } from 'node:fs';
 import { CATALOG_COLUMNS, type CatalogFile, type CatalogRow } from './catalog-format.js';
+import { pathToFileURL } from 'node:url';
+import { packageFile } from '../package-root.js';
 
 export const SUPPORTED_MAJORS = [13, 14, 15, 16, 17] as const;
 export type PostgresMajor = (typeof SUPPORTED_MAJORS)[number];
@@ -65,8 +67,7 @@ function toSpec(row: CatalogRow): SettingSpec {
 }
 
 export function catalogUrl(major: PostgresMajor): URL {
-  // src/settings/ (jiti, vitest) and dist/settings/ (built) both sit two levels below the package root.
-  return new URL(`../../catalog/postgres-${major}.json`, import.meta.url);
+  return pathToFileURL(packageFile(`catalog/postgres-${major}.json`));
 }
 
 const loaded = new Map<PostgresMajor, SettingsCatalog>();
