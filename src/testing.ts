@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export { synthToMemory } from './synth/synthesize.js';
+export { startLocalCluster } from './testing-local.js';
+export type * from './testing-local.js';

@@ -16,6 +16,8 @@ export interface StartHaproxyOptions {
   pidFile?: string;
   /** HAProxy runs fine as root; pass a user only to drop privileges. */
   runAs?: RunAs;
+  /** Added to its environment: `"${VAR}"` in haproxy.cfg (e.g. the stats password) reads from here. */
+  env?: Record<string, string>;
   /** Wait until the first `bind` (or host/port) accepts; default 10000 ms, 0 skips. */
   readyTimeoutMs?: number;
   host?: string;
@@ -43,6 +45,7 @@ export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerPro
     logFile: opts.logFile,
     pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
     runAs: opts.runAs,
+    env: opts.env,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 10_000;
   const bind = opts.port

@@ -122,13 +122,18 @@ export interface BaseBackupOptions {
   password: string;
   /** Goes into primary_conninfo: the name pg_stat_replication and synchronous_standby_names use. */
   applicationName: string;
-  /** Physical replication slot the replica will stream from. */
-  slot: string;
+  /** Physical replication slot the replica will stream from; none: pg_basebackup uses a temporary one. */
+  slot?: string;
   /** Let pg_basebackup create the slot (--create-slot); otherwise it must exist. */
   createSlot?: boolean;
   runAs?: RunAs;
   noSync?: boolean;
   timeoutMs?: number;
+  /**
+   * -R: standby.signal and primary_conninfo (password included) in postgresql.auto.conf.
+   * Default true; false when the caller's own postgresql.conf names the primary (with a passfile).
+   */
+  writeRecoveryConf?: boolean;
 }
 
 /**
@@ -149,9 +154,9 @@ export function baseBackup(opts: BaseBackupOptions): Promise<ToolResult> {
   const args = [
     `--pgdata=${opts.dataDir}`,
     `--dbname=${conninfo}`,
-    '--write-recovery-conf',
+    ...(opts.writeRecoveryConf === false ? [] : ['--write-recovery-conf']),
     '--wal-method=stream',
-    `--slot=${opts.slot}`,
+    ...(opts.slot ? [`--slot=${opts.slot}`] : []),
     ...(opts.createSlot ? ['--create-slot'] : []),
     '--checkpoint=fast',
     '--no-password',

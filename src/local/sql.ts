@@ -3,6 +3,7 @@
  * files never loads it; only the local runtime talks SQL.
  */
 import type { Client, QueryResultRow } from 'pg';
+import { LocalSetupError } from './errors.js';
 
 export interface PgConn {
   host: string;
@@ -17,9 +18,19 @@ export interface PgConn {
   queryTimeoutMs?: number;
 }
 
+/** node-postgres, which a consumer's project may lack: say how to add it instead of a bare resolve error. */
+async function loadPg(): Promise<typeof import('pg')> {
+  try {
+    return await import('pg');
+  } catch (error) {
+    const message = `synth up talks SQL through the 'pg' package, which could not be loaded: ${(error as Error).message}`;
+    throw new LocalSetupError('PG_CLIENT_MISSING', message, 'Install it next to pgsynth: `npm install --save-dev pg`.');
+  }
+}
+
 /** Opens a connection, runs `fn`, and always closes it. */
 export async function withClient<T>(conn: PgConn, fn: (client: Client) => Promise<T>): Promise<T> {
-  const { Client } = await import('pg');
+  const { Client } = await loadPg();
   const client = new Client({
     host: conn.host,
     port: conn.port,

@@ -1,0 +1,28 @@
+import type { PostgresNodeSpec } from '../model/spec.js';
+import { withClient } from '../local/sql.js';
+import { renderBootstrapSql } from '../synth/postgres/index.js';
+import type { LocalRuntime } from './runtime.js';
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The primary's roles, slots and database, on every `up`: the SQL is idempotent, and running it
+ * again gives the roles the passwords the environment (or secrets.env) holds now. Passwords go
+ * in as bind parameters of set_config, so no statement text carries one.
+ */
+export async function bootstrapPrimary(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const bootstrap = renderBootstrapSql(ctx.spec, node);
+  await ctx.progress.step(`bootstrap ${node.id} (roles, slots, database ${bootstrap.database.name})`, () =>
+    withClient(ctx.superuserConn(node, { queryTimeoutMs: 30_000 }), async (client) => {
+      for (const { setting, env } of bootstrap.passwordSettings) {
+        await client.query('SELECT pg_catalog.set_config($1, $2, false)', [setting, ctx.password(env)]);
+      }
+      await client.query(bootstrap.sql);
+      const { name, owner } = bootstrap.database;
+      const found = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(owner)}`);
+    }),
+  );
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PostgresNodeSpec } from '../model/spec.js';
+import { writeOwnedFile } from '../local/files.js';
+import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../local/postgres.js';
+import { postgresConfigFile } from './config-files.js';
+import { removeDir, type LocalRuntime } from './runtime.js';
+
+// PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
+// A data directory with PG_VERSION is a made one: `up` after `down` starts it as it is.
+
+export function isInitialized(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/** initdb with the superuser's password from its secret, through a 0600 file removed right after. */
+async function initdb(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const superuser = ctx.spec.roles.superuser;
+  const pwfile = join(node.paths.configDir, '.initdb-password');
+  writeOwnedFile(pwfile, `${ctx.password(superuser.passwordEnv)}\n`, ctx.runAs, 0o600);
+  try {
+    await initPrimary({
+      binDir: ctx.toolchain.postgres.binDir,
+      dataDir: node.paths.dataDir,
+      superuser: superuser.name,
+      passwordFile: pwfile,
+      runAs: ctx.runAs,
+      // A throwaway development cluster: seconds saved on every fresh start.
+      noSync: true,
+    });
+  } catch (error) {
+    removeDir(node.paths.dataDir);
+    throw error;
+  } finally {
+    removeDir(pwfile);
+  }
+}
+
+async function start(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const server = await startPostgres({
+    binDir: ctx.toolchain.postgres.binDir,
+    dataDir: node.paths.dataDir,
+    configFile: postgresConfigFile(node.paths.configDir),
+    logFile: node.paths.logFile,
+    pidFile: ctx.layout.pidFile(node.id),
+    runAs: ctx.runAs,
+    name: node.id,
+  });
+  ctx.record({
+    id: node.id,
+    kind: node.role,
+    pid: server.pid,
+    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
+    pidFile: server.pidFile,
+    logFile: server.logFile,
+    ports: [node.port.listenPort],
+    startedAt: new Date().toISOString(),
+  });
+}
+
+async function ensureStarted(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const running = ctx.running(node.id);
+  if (running) {
+    ctx.progress.note(`${node.id} already running (pid ${running.pid})`);
+    return;
+  }
+  await ctx.progress.step(`start ${node.id}`, () => start(ctx, node));
+}
+
+/** initdb when the data directory is new, then start. Returns whether it was made just now. */
+export async function ensurePrimary(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<{ fresh: boolean }> {
+  const fresh = !isInitialized(node.paths.dataDir);
+  if (fresh) {
+    removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
+    await ctx.progress.step(`initdb ${node.id}`, () => initdb(ctx, node));
+  }
+  await ensureStarted(ctx, node);
+  return { fresh };
+}
+
+/**
+ * pg_basebackup from the primary when the data directory is new (or belonged to a primary made
+ * again), then start. Without -R: the rendered postgresql.conf already names the primary, its
+ * slot and the passfile, so no password lands in postgresql.auto.conf.
+ */
+export async function ensureReplica(ctx: LocalRuntime, node: PostgresNodeSpec, options: { primaryFresh: boolean }): Promise<void> {
+  const replica = node.replica;
+  if (!replica) throw new Error(`${node.path} is not a replica`);
+  if (options.primaryFresh && existsSync(node.paths.dataDir) && !ctx.running(node.id)) {
+    // A standby of an earlier primary cannot follow a new one (another system identifier).
+    removeDir(node.paths.dataDir);
+  }
+  if (!isInitialized(node.paths.dataDir)) {
+    removeDir(node.paths.dataDir);
+    await ctx.progress.step(`base backup ${node.id} from ${replica.upstreamId}`, async () => {
+      try {
+        await baseBackup({
+          binDir: ctx.toolchain.postgres.binDir,
+          dataDir: node.paths.dataDir,
+          host: replica.upstream.host,
+          port: replica.upstream.port,
+          user: ctx.spec.roles.replication.name,
+          password: ctx.password(ctx.spec.roles.replication.passwordEnv),
+          applicationName: replica.applicationName,
+          ...(replica.slotName ? { slot: replica.slotName } : {}),
+          writeRecoveryConf: false,
+          runAs: ctx.runAs,
+          noSync: true,
+        });
+        writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+      } catch (error) {
+        removeDir(node.paths.dataDir);
+        throw error;
+      }
+    });
+  }
+  await ensureStarted(ctx, node);
+}
+
+/** Waits until every named replica of `primary` streams (pg_stat_replication, by application_name). */
+export async function waitReplicasStreaming(ctx: LocalRuntime, primary: PostgresNodeSpec, replicas: PostgresNodeSpec[]): Promise<void> {
+  if (replicas.length === 0) return;
+  const names = replicas.map((r) => r.replica!.applicationName);
+  await ctx.progress.step(`${replicas.map((r) => r.id).join(', ')} streaming from ${primary.id}`, () =>
+    waitForStreaming(ctx.superuserConn(primary), names, { logFile: replicas[0]!.paths.logFile, timeoutMs: 30_000 }),
+  );
+}

@@ -1,0 +1,126 @@
+import type { Cluster } from '../model/cluster.js';
+import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
+import { showPoolNodes } from '../local/pgpool.js';
+import { query, type PgConn } from '../local/sql.js';
+import { localLayout } from './layout.js';
+import { resolveLocalSpec, type LocalSpecOptions } from './local-spec.js';
+import { loadLocalSecrets } from './secrets.js';
+import { isServiceRunning, readState, type ServiceKind } from './state.js';
+
+export interface ServiceStatus {
+  id: string;
+  kind: ServiceKind;
+  /** null when stopped. */
+  pid: number | null;
+  /** The client port. */
+  port: number;
+  /** PostgreSQL: 'primary' or 'standby' (pg_is_in_recovery), '?' when it does not answer, '-' when stopped; else the kind. */
+  role: string;
+  /** Replication state and lag of a standby, Pgpool's node count, or an error. */
+  detail: string;
+}
+
+export interface LocalStatus {
+  cluster: string;
+  localDir: string;
+  services: ServiceStatus[];
+}
+
+interface ReplicationLag {
+  application_name: string;
+  state: string;
+  sync_state: string;
+  replay_lag_ms: number | null;
+  bytes_behind: string | null;
+}
+
+const QUICK = { connectTimeoutMs: 2_000, queryTimeoutMs: 3_000 };
+
+function superuserConn(spec: ClusterSpec, node: PostgresNodeSpec): PgConn {
+  return { host: node.paths.socketDir, port: node.port.listenPort, user: spec.roles.superuser.name, database: 'postgres', ...QUICK };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** pg_stat_replication of a primary: each standby's state and how far behind its replay is. */
+async function replicationLag(spec: ClusterSpec, primary: PostgresNodeSpec): Promise<ReplicationLag[]> {
+  return query<ReplicationLag>(
+    superuserConn(spec, primary),
+    `SELECT application_name, state, sync_state,
+            (extract(epoch FROM replay_lag) * 1000)::float8 AS replay_lag_ms,
+            pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::text AS bytes_behind
+       FROM pg_catalog.pg_stat_replication`,
+  );
+}
+
+async function postgresStatus(spec: ClusterSpec, node: PostgresNodeSpec, lags: Map<string, ReplicationLag[] | string>): Promise<{ role: string; detail: string }> {
+  let role = '?';
+  try {
+    const [row] = await query<{ standby: boolean }>(superuserConn(spec, node), 'SELECT pg_catalog.pg_is_in_recovery() AS standby');
+    role = row?.standby ? 'standby' : 'primary';
+  } catch (error) {
+    return { role, detail: `not answering: ${message(error)}` };
+  }
+  const replica = node.replica;
+  if (!replica) return { role, detail: '' };
+  const rows = lags.get(replica.upstreamId);
+  if (typeof rows === 'string' || rows === undefined) return { role, detail: `lag unknown (${rows ?? 'primary stopped'})` };
+  const row = rows.find((r) => r.application_name === replica.applicationName);
+  if (!row) return { role, detail: `not streaming from ${replica.upstreamId}` };
+  const lag = row.replay_lag_ms === null ? '0 ms (idle)' : `${Math.round(row.replay_lag_ms)} ms`;
+  const behind = row.bytes_behind === null ? '?' : formatBytes(Number(row.bytes_behind));
+  return { role, detail: `${row.state} (${row.sync_state}), ${behind} behind, replay lag ${lag}` };
+}
+
+/** `synth status`: every service of the cluster, its PID (or stopped), port, role and replication lag. */
+export async function localStatus(cluster: Cluster, options: LocalSpecOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<LocalStatus> {
+  const spec = resolveLocalSpec(cluster, options);
+  const layout = localLayout(spec);
+  const records = readState(layout.stateFile)?.services ?? [];
+  const pidOf = (id: string) => {
+    const record = records.find((r) => r.id === id);
+    return record && isServiceRunning(record) ? record.pid : null;
+  };
+
+  const lags = new Map<string, ReplicationLag[] | string>();
+  for (const primary of spec.postgres.filter((n) => n.role === 'primary' && pidOf(n.id) !== null)) {
+    lags.set(primary.id, await replicationLag(spec, primary).catch((error: unknown) => message(error)));
+  }
+
+  const services: ServiceStatus[] = [];
+  for (const node of spec.postgres) {
+    const pid = pidOf(node.id);
+    const facts = pid === null ? { role: '-', detail: '' } : await postgresStatus(spec, node, lags);
+    services.push({ id: node.id, kind: node.role, pid, port: node.port.listenPort, ...facts });
+  }
+  const secrets = loadLocalSecrets(spec, layout.secretsFile, options.env ?? process.env, { generate: false });
+  for (const pool of spec.pgpools) {
+    const pid = pidOf(pool.id);
+    let detail = '';
+    const password = secrets.values[pool.checkUser.passwordEnv];
+    if (pid !== null && password) {
+      try {
+        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: pool.checkUser.name, password, database: 'postgres', ...QUICK });
+        const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting').length;
+        const down = nodes.filter((n) => n.status === 'down').map((n) => pool.backends[n.nodeId]?.nodeId ?? `node ${n.nodeId}`);
+        detail = `${up}/${nodes.length} nodes up${down.length ? ` (down: ${down.join(', ')})` : ''}`;
+      } catch (error) {
+        detail = `not answering: ${message(error)}`;
+      }
+    }
+    services.push({ id: pool.id, kind: 'pgpool', pid, port: pool.port.listenPort, role: 'pgpool', detail });
+  }
+  for (const proxy of spec.haproxies) {
+    const ports = [`rw ${proxy.readWrite.port.listenPort}`, proxy.readOnly && `ro ${proxy.readOnly.port.listenPort}`, proxy.stats && `stats ${proxy.stats.port.listenPort}`];
+    services.push({ id: proxy.id, kind: 'haproxy', pid: pidOf(proxy.id), port: proxy.readWrite.port.listenPort, role: 'haproxy', detail: ports.filter(Boolean).join(', ') });
+  }
+  return { cluster: spec.id, localDir: spec.localDir, services };
+}
