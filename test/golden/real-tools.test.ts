@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderPostgresqlConf } from '../../src/synth/postgres/index.js';
 import { checkPostgresqlConf, type TestedMajor } from '../support/postgres-check.js';
@@ -34,8 +34,12 @@ describe.each(fixtureNames())('golden files of %s pass the real tools', (name) =
     expect(result.ok, `${name}/cluster/docker-compose.yml: ${result.message}`).toBe(true);
   });
 
-  it.each(paths.filter((p) => p.endsWith('.sh')))('%s: bash -n', (path) => {
+  it.each(paths.filter((p) => p.endsWith('.sh')))('%s: bash -n and shellcheck', (path) => {
     expect(() => execFileSync('bash', ['-n'], { input: golden[path]!, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    // SC1003/SC2016: a quote or $ inside single quotes is the quoting working, not a mistake.
+    const lint = spawnSync('shellcheck', ['--shell=bash', '--exclude=SC1003,SC2016', '-'], { input: golden[path]!, encoding: 'utf8' });
+    expect(lint.error, 'shellcheck is installed by scripts/setup.sh').toBeUndefined();
+    expect(lint.stdout, `${name}/cluster/${path}`).toBe('');
   });
 });
 
