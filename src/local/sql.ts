@@ -18,13 +18,13 @@ export interface PgConn {
   queryTimeoutMs?: number;
 }
 
-/** node-postgres, which a consumer's project may lack: say how to add it instead of a bare resolve error. */
+/** node-postgres, loaded only by synth up (off the synth path); a broken install gets a fix, not a bare resolve error. */
 async function loadPg(): Promise<typeof import('pg')> {
   try {
     return await import('pg');
   } catch (error) {
     const message = `synth up talks SQL through the 'pg' package, which could not be loaded: ${(error as Error).message}`;
-    throw new LocalSetupError('PG_CLIENT_MISSING', message, 'Install it next to pgsynth: `npm install --save-dev pg`.');
+    throw new LocalSetupError('PG_CLIENT_MISSING', message, 'Reinstall pgsynth (npm install), which depends on pg.');
   }
 }
 
