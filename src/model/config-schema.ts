@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clusterPropsSchema } from './cluster.js';
 import { haproxyPropsSchema } from './haproxy.js';
 import { pgpoolPropsSchema } from './pgpool.js';

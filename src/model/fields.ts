@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSecretRef, type SecretRef } from './secret.js';
 
 // Field schemas shared by the builders. Every string that can reach a generated file is

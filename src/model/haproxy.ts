@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { ConstructNode } from './node.js';
 import { configText, port, secretRef, sqlName } from './fields.js';

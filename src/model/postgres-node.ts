@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configText, pgSize, port, settingsRecord } from './fields.js';
 import type { SettingsFor } from '../settings/types.generated.js';
 import type { PostgresVersion } from './cluster.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
 import { ipv4Cidr, secretRef, sqlName } from './fields.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATE_DIR } from './safe-path.js';
 
 /** Where, relative to outDir, the writer records what it generated. */

@@ -42,11 +42,12 @@ export interface Synthesis {
 }
 
 /**
- * Validates the cluster and renders its files. Refuses (throws PgsynthError with every error)
- * while any rule reports an error; warnings do not stop synthesis and are returned.
+ * Validates the cluster on the compose address plan and renders its files. Refuses (throws
+ * PgsynthError with every error) while any rule reports an error; warnings do not stop synthesis
+ * and are returned. (`synth up` validates the local plan; `validate()` checks both.)
  */
 export function synthesize(cluster: Cluster, options: Omit<ResolveOptions, 'target'> = {}): Synthesis {
-  const diagnostics = cluster.validate(options);
+  const diagnostics = cluster.validate({ ...options, targets: ['compose'] });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new PgsynthError(errors);
   return {
