@@ -167,6 +167,23 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     return limits;
   };
 
+  // What a primary and a replica share; their role-specific part is added by the loops below.
+  const nodeBase = (n: Primary | Replica, nodeRole: PostgresNodeSpec['role'], limits: PostgresLimits, hba: HbaEntry[]) => ({
+    kind: 'postgres' as const,
+    ...nodeRef(n),
+    role: nodeRole,
+    image: n.props.image ?? images.postgres,
+    address: endpointOf(n),
+    listenAddresses: plan.listenAddresses,
+    port: postgresPort(n),
+    limits,
+    hotStandby: n.props.hotStandby,
+    maxSlotWalKeepSize: n.props.maxSlotWalKeepSize,
+    settings: n.props.settings,
+    hba,
+    paths: paths(n.id),
+  });
+
   const postgres: PostgresNodeSpec[] = [];
   for (const p of primaries) {
     const ownReplicas = replicas.filter((r) => r.props.primary === p);
@@ -175,19 +192,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     const slots = ownReplicas.map(slotOf).filter((s): s is string => s !== null);
     const owner = primaryOwner.get(p)!;
     postgres.push({
-      kind: 'postgres',
-      ...nodeRef(p),
-      role: 'primary',
-      image: p.props.image ?? images.postgres,
-      address: endpointOf(p),
-      listenAddresses: plan.listenAddresses,
-      port: postgresPort(p),
-      limits: limitsOf(p, primaryDefaults(p)),
-      hotStandby: p.props.hotStandby,
-      maxSlotWalKeepSize: p.props.maxSlotWalKeepSize,
-      settings: p.props.settings,
-      hba: baseHba(owner, p.props.database, p.props.allowedClients),
-      paths: paths(p.id),
+      ...nodeBase(p, 'primary', limitsOf(p, primaryDefaults(p)), baseHba(owner, p.props.database, p.props.allowedClients)),
       primary: {
         database: p.props.database,
         owner,
@@ -205,19 +210,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     const upstreamLimits = limitsOf(upstream, primaryDefaults(upstream));
     const owner = primaryOwner.get(upstream) ?? null;
     postgres.push({
-      kind: 'postgres',
-      ...nodeRef(r),
-      role: 'replica',
-      image: r.props.image ?? images.postgres,
-      address: endpointOf(r),
-      listenAddresses: plan.listenAddresses,
-      port: postgresPort(r),
-      limits: limitsOf(r, upstreamLimits),
-      hotStandby: r.props.hotStandby,
-      maxSlotWalKeepSize: r.props.maxSlotWalKeepSize,
-      settings: r.props.settings,
-      hba: baseHba(owner, upstream.props.database, upstream.props.allowedClients),
-      paths: paths(r.id),
+      ...nodeBase(r, 'replica', limitsOf(r, upstreamLimits), baseHba(owner, upstream.props.database, upstream.props.allowedClients)),
       replica: {
         upstreamId: upstream.id,
         upstream: endpointOf(upstream),

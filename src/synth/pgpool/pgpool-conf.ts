@@ -38,7 +38,11 @@ function connections(spec: ClusterSpec, pool: PgpoolSpec): ConfSection {
       },
       { key: 'port', value: pool.port.listenPort },
       ...socketDirectories(pool),
-      { key: 'pcp_listen_addresses', value: pool.pcp.listenAddresses, comment: 'admin port: never beyond this host' },
+      {
+        key: 'pcp_listen_addresses',
+        value: pool.pcp.listenAddresses,
+        comment: pool.pcp.listenAddresses === '*' ? 'admin port: published because pcpHostPort is set' : 'admin port: never beyond this host',
+      },
       { key: 'pcp_port', value: pool.pcp.port },
     ],
   };
