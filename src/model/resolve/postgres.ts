@@ -1,0 +1,114 @@
+import { DEFAULT_LIMITS } from '../defaults.js';
+import type { Primary } from '../primary.js';
+import { Replica } from '../replica.js';
+import type { HbaEntry, PostgresLimits, PostgresNodeSpec } from '../spec.js';
+import { backendNode, nodeRef, type PostgresNode, type ResolveContext } from './context.js';
+import { postgresHba } from './hba.js';
+import { deriveSynchronousStandbyNames } from './standby-names.js';
+
+/** Every PostgreSQL node: primaries first, then replicas, each in creation order. */
+export function resolvePostgres(ctx: ResolveContext): PostgresNodeSpec[] {
+  const limitsOf = limitsResolver(ctx);
+  return [...ctx.primaries.map((p) => primarySpec(ctx, p, limitsOf)), ...ctx.replicas.map((r) => replicaSpec(ctx, r, limitsOf))];
+}
+
+function primarySpec(ctx: ResolveContext, p: Primary, limitsOf: (n: PostgresNode) => PostgresLimits): PostgresNodeSpec {
+  const ownReplicas = ctx.replicas.filter((r) => r.props.primary === p);
+  const slots = ownReplicas.map(ctx.slotOf).filter((s): s is string => s !== null);
+  const derivedSsn = deriveSynchronousStandbyNames(ownReplicas.filter((r) => r.props.synchronous).map(ctx.applicationNameOf));
+  return {
+    ...nodeBase(ctx, p, 'primary', limitsOf(p), postgresHba(ctx, p)),
+    primary: {
+      database: p.props.database,
+      owner: ctx.ownerOf(p)!,
+      walLevel: p.props.walLevel,
+      synchronousCommit: p.props.synchronousCommit,
+      synchronousStandbyNames: p.props.synchronousStandbyNames ?? derivedSsn,
+      synchronousStandbyNamesExplicit: p.props.synchronousStandbyNames !== undefined,
+      slots: [...slots, ...p.props.extraSlots],
+      extraSlots: p.props.extraSlots,
+    },
+  };
+}
+
+function replicaSpec(ctx: ResolveContext, r: Replica, limitsOf: (n: PostgresNode) => PostgresLimits): PostgresNodeSpec {
+  const upstream = r.props.primary;
+  return {
+    ...nodeBase(ctx, r, 'replica', limitsOf(r), postgresHba(ctx, upstream)),
+    replica: {
+      upstreamId: upstream.id,
+      upstream: ctx.endpointOf(upstream),
+      applicationName: ctx.applicationNameOf(r),
+      slotName: ctx.slotOf(r),
+      synchronous: r.props.synchronous,
+      hotStandbyFeedback: r.props.hotStandbyFeedback,
+    },
+  };
+}
+
+/** What a primary and a replica share; their role-specific part is added by the callers. */
+function nodeBase(ctx: ResolveContext, n: PostgresNode, role: PostgresNodeSpec['role'], limits: PostgresLimits, hba: HbaEntry[]) {
+  return {
+    kind: 'postgres' as const,
+    ...nodeRef(n),
+    role,
+    image: n.props.image ?? ctx.images.postgres,
+    address: ctx.endpointOf(n),
+    listenAddresses: ctx.plan.listenAddresses,
+    port: ctx.portOf(n),
+    limits,
+    hotStandby: n.props.hotStandby,
+    maxSlotWalKeepSize: n.props.maxSlotWalKeepSize,
+    settings: n.props.settings,
+    hba,
+    paths: ctx.pathsOf(n.id),
+  };
+}
+
+/**
+ * A node's limits: what it sets, else (a replica) its primary's resolved limits, else (a
+ * primary) the defaults. Replicas inherit because a hot standby refuses to start with a lower
+ * max_connections, max_worker_processes, max_wal_senders, max_prepared_transactions or
+ * max_locks_per_transaction than its primary.
+ */
+function limitsResolver(ctx: ResolveContext): (n: PostgresNode) => PostgresLimits {
+  const defaultsOf = primaryDefaultsResolver(ctx);
+  const limitsOf = (n: PostgresNode): PostgresLimits => {
+    const fallback = n instanceof Replica ? limitsOf(n.props.primary) : defaultsOf(n);
+    return {
+      maxConnections: n.props.maxConnections ?? fallback.maxConnections,
+      superuserReservedConnections: n.props.superuserReservedConnections ?? fallback.superuserReservedConnections,
+      maxWorkerProcesses: n.props.maxWorkerProcesses ?? fallback.maxWorkerProcesses,
+      maxWalSenders: n.props.maxWalSenders ?? fallback.maxWalSenders,
+      maxReplicationSlots: n.props.maxReplicationSlots ?? fallback.maxReplicationSlots,
+      maxPreparedTransactions: n.props.maxPreparedTransactions ?? fallback.maxPreparedTransactions,
+      maxLocksPerTransaction: n.props.maxLocksPerTransaction ?? fallback.maxLocksPerTransaction,
+    };
+  };
+  return limitsOf;
+}
+
+/**
+ * The default limits of a primary and its replicas. Unless set, max_connections grows with
+ * what the Pgpools in front need, so the default topology satisfies Pgpool's
+ * num_init_children × max_pool bound (PGS101) out of the box.
+ */
+function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresLimits {
+  const known = new Map<Primary, PostgresLimits>();
+  return (p) => {
+    const cached = known.get(p);
+    if (cached) return cached;
+    const reserved = p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections;
+    const servesThisPrimary = (n: PostgresNode | null) => n === p || (n instanceof Replica && n.props.primary === p);
+    // Each Pgpool opens up to num_init_children × max_pool backend connections, plus its
+    // health check and streaming check connections.
+    const demand = ctx.pgpools
+      .filter((pool) => pool.props.backends.some((b) => servesThisPrimary(backendNode(b))))
+      .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + 2, 0);
+    // Room for the superuser's reserved slots and 10 more, rounded up to a multiple of 10.
+    const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
+    const limits = { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
+    known.set(p, limits);
+    return limits;
+  };
+}
