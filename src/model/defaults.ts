@@ -12,6 +12,9 @@ export const DEFAULT_LIMITS = {
   maxLocksPerTransaction: 64,
 } as const;
 
+/** Connections each Pgpool holds to every backend beyond its pool: the health check and the streaming check. */
+export const PGPOOL_CHECK_CONNECTIONS = 2;
+
 export const DEFAULT_PORTS = { postgres: 5432, pgpool: 9999, pcp: 9898, readWrite: 5000, readOnly: 5001, stats: 8404 } as const;
 
 export function defaultImages(postgres: PostgresVersion, pgpool: PgpoolVersion) {

@@ -68,7 +68,9 @@ export interface HaproxyProps {
   /** Stats page (HTTP), protected by basic auth. */
   stats?: HaproxyStatsProps;
   /**
-   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes (trust, from HAProxy's address only, no privileges).
+   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes: no password
+   * (HAProxy cannot do SCRAM), trusted from the cluster network for database `postgres` only, no
+   * privileges. Rule PGS073 warns about it.
    * @default 'haproxy_check'
    */
   checkUser?: string;

@@ -14,7 +14,7 @@ export const primaryPropsSchema = z.strictObject({
   synchronousCommit: z.enum(['on', 'off', 'local', 'remote_write', 'remote_apply']).default('on'),
   synchronousStandbyNames: z.string().optional(),
   extraSlots: z.array(z.string()).default([]),
-  allowedClients: z.array(ipv4Cidr).optional(),
+  allowedClients: z.array(ipv4Cidr).min(1).optional(),
 });
 
 export interface PrimaryProps<V extends PostgresVersion = PostgresVersion> extends PostgresNodeProps<V> {

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS } from '../defaults.js';
+import { DEFAULT_LIMITS, PGPOOL_CHECK_CONNECTIONS } from '../defaults.js';
 import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
 import type { HbaEntry, PostgresLimits, PostgresNodeSpec } from '../spec.js';
@@ -98,14 +98,16 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
   return (p) => {
     const cached = known.get(p);
     if (cached) return cached;
-    const reserved = p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections;
+    // superuser_reserved_connections, and on 16+ reserved_connections, come out of max_connections too.
+    const reservedForRoles = ctx.props.postgresVersion >= 16 ? Number(p.props.settings['reserved_connections'] ?? 0) || 0 : 0;
+    const reserved = (p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections) + reservedForRoles;
     const servesThisPrimary = (n: PostgresNode | null) => n === p || (n instanceof Replica && n.props.primary === p);
     // Each Pgpool opens up to num_init_children × max_pool backend connections, plus its
     // health check and streaming check connections.
     const demand = ctx.pgpools
       .filter((pool) => pool.props.backends.some((b) => servesThisPrimary(backendNode(b))))
-      .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + 2, 0);
-    // Room for the superuser's reserved slots and 10 more, rounded up to a multiple of 10.
+      .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + PGPOOL_CHECK_CONNECTIONS, 0);
+    // Room for the reserved slots and 10 more, rounded up to a multiple of 10.
     const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
     const limits = { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
     known.set(p, limits);

@@ -1,14 +1,13 @@
 import type { ClusterSpec, PgpoolSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { PGPOOL_CHECK_CONNECTIONS } from '../../model/defaults.js';
 import { defineRule, type Finding } from '../rule.js';
 import { backendNode } from './cluster-members.js';
 import { reservedForRoles } from './connection-limits.js';
 
-/** Pgpool's health check and streaming-replication check each hold one more connection per backend. */
-const CHECK_CONNECTIONS = 2;
 
 /** Backend connections one Pgpool may open to one node: Pgpool's documented bound plus its checks. */
 function demandOf(pool: PgpoolSpec): { perChild: number; total: number } {
-  return { perChild: pool.maxPool, total: pool.numInitChildren * pool.maxPool + CHECK_CONNECTIONS };
+  return { perChild: pool.maxPool, total: pool.numInitChildren * pool.maxPool + PGPOOL_CHECK_CONNECTIONS };
 }
 
 function budgetOf(spec: ClusterSpec, n: PostgresNodeSpec): { budget: number; formula: string } {
@@ -45,13 +44,13 @@ export const pgpoolConnectionBudget = defineRule({
       if (!worst) continue;
       const { perChild, total } = demandOf(pool);
       const othersText = worst.others ? ` plus ${worst.others} from the other Pgpool(s) on it` : '';
-      const children = Math.floor((worst.budget - worst.others - CHECK_CONNECTIONS) / perChild);
+      const children = Math.floor((worst.budget - worst.others - PGPOOL_CHECK_CONNECTIONS) / perChild);
       const neededMax = worst.node.limits.maxConnections + worst.over;
       const lower = children >= 1 ? `set numInitChildren to at most ${children}, or ` : '';
       findings.push({
         node: pool,
         field: 'numInitChildren',
-        message: `numInitChildren × maxPool + ${CHECK_CONNECTIONS} check connections = ${pool.numInitChildren} × ${perChild} + ${CHECK_CONNECTIONS} = ${total}${othersText} exceeds backend ${worst.index} (${worst.node.path}) ${worst.formula}`,
+        message: `numInitChildren × maxPool + ${PGPOOL_CHECK_CONNECTIONS} check connections = ${pool.numInitChildren} × ${perChild} + ${PGPOOL_CHECK_CONNECTIONS} = ${total}${othersText} exceeds backend ${worst.index} (${worst.node.path}) ${worst.formula}`,
         fix: `${lower}raise maxConnections to at least ${neededMax} on ${worst.node.path}${worst.node.replica ? '' : ' (replicas inherit it)'}`,
       });
     }
