@@ -80,6 +80,11 @@ describe('synth validate', () => {
     );
     expect(result.stdout).toContain('  fix: set maxReplicationSlots to at least 3');
     expect(result.stdout).toContain('1 error, 1 warning');
+    // The README shows this very diagnostic: keep it true.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = readme.split('\n').filter((l) => l.startsWith('cluster.config.ts:4:17 error PGS012') || l === '  fix: set maxReplicationSlots to at least 3');
+    expect(shown).toHaveLength(2);
+    for (const line of shown) expect(result.stdout.split('\n')).toContain(line);
   });
 
   it('reports props errors from the builders with exit 1 and the construct line', async () => {
