@@ -97,8 +97,11 @@ export function postgresService(spec: ClusterSpec, node: PostgresNodeSpec): Comp
     image: node.image,
     hostname: node.id,
     restart: 'unless-stopped',
-    ...(node.role === 'replica' ? { entrypoint: ['bash', `${node.paths.configDir}/entrypoint.sh`] } : {}),
-    command: ['postgres', '-c', `config_file=${configFile}`],
+    // A replica's entrypoint.sh starts postgres with the generated config itself and passes its
+    // own arguments on to it: a command here would reach postgres as stray arguments.
+    ...(node.role === 'replica'
+      ? { entrypoint: ['bash', `${node.paths.configDir}/entrypoint.sh`] }
+      : { command: ['postgres', '-c', `config_file=${configFile}`] }),
     environment,
     ports: [published(spec, node.port.hostPort, node.port.containerPort)],
     volumes: [`${dataVolumeName(node)}:${node.paths.dataDir}`, ...mounts(spec, node.id)],
