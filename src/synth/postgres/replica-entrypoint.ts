@@ -11,6 +11,27 @@ import { replicaPassfile, replicaRole, replicationConninfo } from './replication
 const WAIT_ATTEMPTS = 60;
 const WAIT_SECONDS = 2;
 
+/**
+ * The slot arguments of pg_basebackup. The primary's init.sh made the slots of the replicas it
+ * knew on its first start; from PostgreSQL 15 a replica added later makes its own: it asks with
+ * READ_REPLICATION_SLOT, which answers a missing slot with an empty row instead of an error in the
+ * primary's log, and lets pg_basebackup create it. Before 15 the slot must exist (docs/running.md).
+ */
+function slotArguments(spec: ClusterSpec): string[] {
+  if (spec.postgresVersion < 15) return ['  slot_args=(--slot="$SLOT")'];
+  return [
+    '  slot_args=(--slot="$SLOT")',
+    '  # dbname=replication: the password file line names that database for replication connections.',
+    '  slot_type=$(PGPASSFILE="$PASSFILE" psql --no-password --tuples-only --no-align --quiet \\',
+    '    --dbname="$CONNINFO dbname=replication replication=true" --command="READ_REPLICATION_SLOT $SLOT") ||',
+    '    die "could not ask $PRIMARY whether slot $SLOT exists (see the message above)."',
+    '  if [[ -z "${slot_type%%|*}" ]]; then',
+    '    echo "pgsynth: $PRIMARY has no slot $SLOT yet: pg_basebackup creates it"',
+    '    slot_args+=(--create-slot)',
+    '  fi',
+  ];
+}
+
 /** A field of a password file line: `\` and `:` are escaped. */
 function passfileField(value: string | number): string {
   return String(value).replace(/[\\:]/g, (c) => `\\${c}`);
@@ -95,11 +116,12 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     `    echo "pgsynth: waiting for $PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT ($attempt/${WAIT_ATTEMPTS})"`,
     `    sleep ${WAIT_SECONDS}`,
     '  done',
+    ...(slotName !== null ? slotArguments(spec) : []),
     '  echo "pgsynth: cloning $PRIMARY into $PGDATA"',
     '  # No --write-recovery-conf: primary_conninfo lives in the generated postgresql.conf, and a copy',
     '  # in postgresql.auto.conf would override it.',
     '  PGPASSFILE="$PASSFILE" pg_basebackup --pgdata="$PGDATA" --wal-method=stream --checkpoint=fast \\',
-    `    --no-password ${slotName !== null ? '--slot="$SLOT" ' : ''}--dbname="$CONNINFO"`,
+    `    --no-password ${slotName !== null ? '"${slot_args[@]}" ' : ''}--dbname="$CONNINFO"`,
     '  touch "$PGDATA/standby.signal"',
     'else',
     '  die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to clone $PRIMARY into it."',

@@ -1,7 +1,7 @@
 // The rendered files run by real PostgreSQL: a primary started with its generated
 // postgresql.conf and pg_hba.conf, bootstrapped by the generated init script (psql) and by the
 // bootstrap SQL (node-postgres), and replicas made and restarted by the generated entrypoint.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -332,6 +332,21 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
       expect(log).not.toContain('cloning');
       expect(readFileSync(marker, 'utf8')).toBe('kept');
       await waitFor('pg-sync to stream again', async () => ((await replicationState(spec)).get('pg-sync')?.state === 'streaming' ? true : undefined));
+    });
+
+    it('makes its own slot when the primary has none for it (a replica added to a running cluster)', async () => {
+      const n = node('pg-sync');
+      await stopServer(servers.get('pg-sync')!);
+      servers.delete('pg-sync');
+      await query(spec, "SELECT pg_drop_replication_slot('pg_sync')");
+      rmSync(n.paths.dataDir, { recursive: true, force: true });
+      mkdirSync(n.paths.dataDir, { mode: 0o700 });
+      giveToPostgres(n.paths.dataDir);
+
+      const server = await startReplica('pg-sync');
+      await waitFor('pg-sync to stream on its new slot', async () => ((await replicationState(spec)).get('pg-sync')?.state === 'streaming' ? true : undefined));
+      expect(server.log()).toContain('cloning');
+      expect(await query(spec, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_sync'")).toEqual([{ active: true }]);
     });
 
     it('refuses, and deletes nothing, when the data directory is neither empty nor a finished clone', async () => {

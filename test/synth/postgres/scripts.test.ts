@@ -120,7 +120,11 @@ describe('renderReplicaEntrypoint', () => {
     expect(text).toContain("readonly CONNINFO='host=pg-primary port=5432 user=replicator application_name=pg-replica1'");
     expect(text).toContain('readonly SLOT=pg_replica1');
     expect(text).toContain('--wal-method=stream --checkpoint=fast');
-    expect(text).toContain('--slot="$SLOT" --dbname="$CONNINFO"');
+    expect(text).toContain('slot_args=(--slot="$SLOT")');
+    expect(text).toContain('--no-password "${slot_args[@]}" --dbname="$CONNINFO"');
+    // From 15 a missing slot is created by pg_basebackup (READ_REPLICATION_SLOT asks first).
+    expect(text).toContain('--command="READ_REPLICATION_SLOT $SLOT"');
+    expect(text).toContain('slot_args+=(--create-slot)');
     expect(text).toContain('exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"');
     expect(text).toContain('readonly CONFIG_FILE=/etc/pgsynth/postgresql.conf');
   });
@@ -130,5 +134,12 @@ describe('renderReplicaEntrypoint', () => {
     const script = renderReplicaEntrypoint(awkwardSpec, awkwardSpec.postgres[1]!);
     expect(script).not.toContain('--slot');
     expect(script).toContain('--no-password --dbname="$CONNINFO"');
+  });
+
+  it('expects the slot to exist before PostgreSQL 15, which lacks READ_REPLICATION_SLOT', () => {
+    const old = { ...spec, postgresVersion: 14 as const };
+    const script = renderReplicaEntrypoint(old, old.postgres[1]!);
+    expect(script).toContain('slot_args=(--slot="$SLOT")');
+    expect(script).not.toContain('READ_REPLICATION_SLOT');
   });
 });
