@@ -6,7 +6,7 @@ import { nodeTitle } from './node-title.js';
 import { sqlLiteral } from './sql-text.js';
 
 // The primary's script for /docker-entrypoint-initdb.d/: the bootstrap SQL run once through psql,
-// passwords handed over as psql variables from the environment.
+// passwords handed over as psql variables read from the environment.
 
 const HEREDOC_END = 'SQL';
 
@@ -37,12 +37,16 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
       'fi',
     ].join('\n'),
   );
+  // psql 15+ reads the passwords from its environment (\getenv), so they never appear on a
+  // command line; older images' psql takes them as --set arguments.
+  const getenv = spec.postgresVersion >= 15;
   const psqlArgs = [
     'psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres',
-    ...passwords.map(({ setting, env }) => `--set=${psqlVariable(setting)}="$${env}"`),
+    ...(getenv ? [] : passwords.map(({ setting, env }) => `--set=${psqlVariable(setting)}="$${env}"`)),
   ];
   const { name, owner } = bootstrap.database;
   const sql = [
+    ...(getenv ? passwords.map(({ setting, env }) => `\\getenv ${psqlVariable(setting)} ${env}`) : []),
     '-- set_config returns the password it sets: send those results nowhere.',
     '\\o /dev/null',
     ...passwords.map(({ setting }) => `SELECT set_config(${sqlLiteral(setting)}, :'${psqlVariable(setting)}', false);`),

@@ -54,6 +54,9 @@ describe('no rendered file of the README example holds a password', () => {
 
   it('names every password variable the primary needs', () => {
     const init = renderPrimaryInitScript(spec, spec.postgres[0]!);
-    for (const { env } of renderBootstrapSql(spec, spec.postgres[0]!).passwordSettings) expect(init).toContain(`"$${env}"`);
+    for (const { env } of renderBootstrapSql(spec, spec.postgres[0]!).passwordSettings) {
+      expect(init).toContain(`\${${env}:-}`); // checked before psql runs
+      expect(init).toMatch(new RegExp(`^\\\\getenv pw_\\w+ ${env}$`, 'm')); // read by psql from its environment
+    }
   });
 });
