@@ -23,6 +23,9 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['jiti', 'pg'],
+  // yaml's Node entry is CommonJS, which the bundler cannot tree-shake; its ESM build is the same
+  // code and lets the parser (pgsynth only writes YAML) drop out.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   // Bundled CommonJS dependencies call require(); ESM has none of its own.
   banner: { js: "import { createRequire as __pgsynthCreateRequire } from 'node:module'; const require = __pgsynthCreateRequire(import.meta.url);" },
   legalComments: 'linked',
