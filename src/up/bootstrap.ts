@@ -1,6 +1,6 @@
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { withClient } from '../local/sql.js';
-import { renderBootstrapSql } from '../synth/postgres/index.js';
+import { QUIET_SESSION_SQL, renderBootstrapSql } from '../synth/postgres/index.js';
 import type { LocalRuntime } from './runtime.js';
 
 function quoteIdent(name: string): string {
@@ -10,12 +10,14 @@ function quoteIdent(name: string): string {
 /**
  * The primary's roles, slots and database, on every `up`: the SQL is idempotent, and running it
  * again gives the roles the passwords the environment (or secrets.env) holds now. Passwords go
- * in as bind parameters of set_config, so no statement text carries one.
+ * in as bind parameters of set_config, in a session that logs no statement or parameter.
  */
 export async function bootstrapPrimary(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
   const bootstrap = renderBootstrapSql(ctx.spec, node);
   await ctx.progress.step(`bootstrap ${node.id} (roles, slots, database ${bootstrap.database.name})`, () =>
     withClient(ctx.superuserConn(node, { queryTimeoutMs: 30_000 }), async (client) => {
+      // Bind parameters are logged too (log_statement, log_min_duration_statement): not these.
+      await client.query(QUIET_SESSION_SQL.join('\n'));
       for (const { setting, env } of bootstrap.passwordSettings) {
         await client.query('SELECT pg_catalog.set_config($1, $2, false)', [setting, ctx.password(env)]);
       }

@@ -3,7 +3,7 @@
  * real PostgreSQL 15, Pgpool-II and HAProxy on 127.0.0.1. One cluster for the whole file; the
  * tests that stop nodes come last.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { showPoolNodes, type PoolNode } from '../../src/local/pgpool.js';
@@ -174,6 +174,12 @@ describe('README topology under startLocalCluster', () => {
     expect((await fetch(url)).status).toBe(401);
     const wrong = await fetch(url, { headers: { authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` } });
     expect(wrong.status).toBe(401);
+  });
+
+  test("no password reaches the primary's log, which logs every statement", async () => {
+    const log = readFileSync(local.spec.postgres[0]!.paths.logFile, 'utf8');
+    expect(log).toMatch(/LOG: {2}statement: /);
+    for (const [env, password] of Object.entries(local.passwords.byEnv)) expect(log, env).not.toContain(password);
   });
 
   test('SCRAM logins work through Pgpool and HAProxy; a wrong password is refused', async () => {

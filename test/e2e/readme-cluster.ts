@@ -39,7 +39,8 @@ export async function readmePorts(): Promise<ReadmePorts> {
 /** The README's cluster: primary, pg-replica1 synchronous, pg-replica2 async, Pgpool-II over all three, HAProxy RW/RO/stats. */
 export function readmeCluster(ports: ReadmePorts, pgpoolExtra: Partial<PgPoolProps> = {}): Cluster {
   const cluster = new Cluster({ name: 'shop', postgresVersion: 15 });
-  const primary = new Primary(cluster, 'pg-primary', { hostPort: ports.primary, database: 'app' });
+  // Every statement is logged, so a test can show that no password reaches the primary's log.
+  const primary = new Primary(cluster, 'pg-primary', { hostPort: ports.primary, database: 'app', settings: { log_statement: 'all' } });
   const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: ports.replica1, synchronous: true });
   const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: ports.replica2 });
   const pgpool = new PgPool(cluster, 'pgpool', {

@@ -88,6 +88,10 @@ export function postgresService(spec: ClusterSpec, node: PostgresNodeSpec): Comp
   const environment: Record<string, string> = { PGDATA: node.paths.dataDir };
   if (node.role === 'primary') {
     environment.POSTGRES_USER = spec.roles.superuser.name;
+    // The image defaults POSTGRES_DB to POSTGRES_USER and creates it before init.sh runs; with a
+    // synchronous standby named, that CREATE DATABASE would wait forever for a standby that
+    // cannot exist yet. `postgres` exists already, so the image creates nothing.
+    environment.POSTGRES_DB = 'postgres';
     environment.POSTGRES_PASSWORD = secretReference(spec.roles.superuser.passwordEnv);
     Object.assign(environment, secretsOf(bootstrapRoles(spec, node)));
   } else {

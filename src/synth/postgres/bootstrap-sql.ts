@@ -80,6 +80,18 @@ function slotsBlock(slots: string[]): string {
   ].join('\n');
 }
 
+/**
+ * Statements that open a bootstrap session, before any password is handed over: the server must
+ * not log the set_config calls that carry them, whatever `log_statement` or
+ * `log_min_duration_statement` the user's settings ask for.
+ */
+export const QUIET_SESSION_SQL = [
+  "SET log_statement = 'none';",
+  'SET log_min_duration_statement = -1;',
+  "SET log_min_error_statement = 'panic';",
+  'SET log_parameter_max_length = 0;',
+];
+
 /** The roles, grants and slots of `primary`'s cluster, and the database the caller creates after. */
 export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec): BootstrapSql {
   const role = primary.primary;

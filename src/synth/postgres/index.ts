@@ -2,6 +2,6 @@
 // bootstrap (as SQL and as its initdb script) and the replicas' entrypoint.
 export { renderPostgresqlConf } from './postgresql-conf.js';
 export { renderPgHbaConf } from './pg-hba-conf.js';
-export { renderBootstrapSql, type BootstrapSql } from './bootstrap-sql.js';
+export { QUIET_SESSION_SQL, renderBootstrapSql, type BootstrapSql } from './bootstrap-sql.js';
 export { renderPrimaryInitScript } from './primary-init-script.js';
 export { renderReplicaEntrypoint } from './replica-entrypoint.js';

@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { renderBootstrapSql } from './bootstrap-sql.js';
+import { QUIET_SESSION_SQL, renderBootstrapSql } from './bootstrap-sql.js';
 import { nodeTitle } from './node-title.js';
 import { sqlLiteral } from './sql-text.js';
 
@@ -46,6 +46,8 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
   ];
   const { name, owner } = bootstrap.database;
   const sql = [
+    '-- Nothing below may reach the server log: the next statements carry passwords.',
+    ...QUIET_SESSION_SQL,
     ...(getenv ? passwords.map(({ setting, env }) => `\\getenv ${psqlVariable(setting)} ${env}`) : []),
     '-- set_config returns the password it sets: send those results nowhere.',
     '\\o /dev/null',

@@ -63,6 +63,7 @@ describe('docker-compose.yml of the README example', () => {
     expect(primary.environment).toEqual({
       PGDATA: '/var/lib/postgresql/data',
       POSTGRES_USER: 'postgres',
+      POSTGRES_DB: 'postgres',
       POSTGRES_PASSWORD: SECRET_REF('SHOP_POSTGRES_PASSWORD'),
       SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD'),
       SHOP_APP_PASSWORD: SECRET_REF('SHOP_APP_PASSWORD'),

@@ -40,7 +40,9 @@ const SUPERUSER = 'admin';
 async function clusterSpec(localDir: string, postgresVersion: 15 | 17): Promise<ClusterSpec> {
   const [p0, p1, p2, p3] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const cluster = new Cluster({ name: 'real', postgresVersion, superuser: { name: SUPERUSER } });
-  const primary = new Primary(cluster, 'pg-primary', { hostPort: p0!, database: 'app', extraSlots: ['backup_tool'] });
+  // Every statement is logged, so the tests can show that no password reaches the log.
+  const settings = { log_statement: 'all', log_min_duration_statement: 0 } as const;
+  const primary = new Primary(cluster, 'pg-primary', { hostPort: p0!, database: 'app', extraSlots: ['backup_tool'], settings });
   const sync = new Replica(cluster, 'pg-sync', { primary, hostPort: p1!, synchronous: true });
   const async = new Replica(cluster, 'pg-async', { primary, hostPort: p2!, slot: false, applicationName: "async replica's" });
   new PgPool(cluster, 'pgpool', { backends: [primary, sync, async], hostPort: p3! });
@@ -271,6 +273,12 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
       // Run again (as after a manual re-run): nothing fails, nothing is duplicated.
       const again = await run('bash', [script], { env: env({ ...psqlEnv, ...PASSWORDS }), postgres: true });
       expect(again.status).toBe(0);
+
+      // log_statement = 'all' on this primary logs the test's own queries, but the bootstrap
+      // session turns statement logging off before it touches a password.
+      const log = servers.get('pg-primary')!.log();
+      expect(log).toMatch(/LOG: {2}statement: SELECT 1 FROM pg_roles/);
+      for (const password of Object.values(PASSWORDS)) expect(log).not.toContain(password);
     });
 
     it('clones the synchronous replica with the generated entrypoint; commits wait for it by application_name', async () => {
