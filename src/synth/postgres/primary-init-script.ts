@@ -37,18 +37,14 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
       'fi',
     ].join('\n'),
   );
-  // psql 15+ reads the passwords from its environment (\getenv), so they never appear on a
-  // command line; older images' psql takes them as --set arguments.
-  const getenv = spec.postgresVersion >= 15;
-  const psqlArgs = [
-    'psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres',
-    ...(getenv ? [] : passwords.map(({ setting, env }) => `--set=${psqlVariable(setting)}="$${env}"`)),
-  ];
+  // psql reads each password from its own environment (\set with `printenv`, which every psql
+  // version has; \getenv needs 15), so no password is ever on a command line.
+  const psqlCommand = 'psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres';
   const { name, owner } = bootstrap.database;
   const sql = [
     '-- Nothing below may reach the server log: the next statements carry passwords.',
     ...QUIET_SESSION_SQL,
-    ...(getenv ? passwords.map(({ setting, env }) => `\\getenv ${psqlVariable(setting)} ${env}`) : []),
+    ...passwords.map(({ setting, env }) => `\\set ${psqlVariable(setting)} \`printenv ${env}\``),
     '-- set_config returns the password it sets: send those results nowhere.',
     '\\o /dev/null',
     ...passwords.map(({ setting }) => `SELECT set_config(${sqlLiteral(setting)}, :'${psqlVariable(setting)}', false);`),
@@ -74,7 +70,7 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
     ...checks,
     'if (( missing )); then exit 1; fi',
     '',
-    `${psqlArgs.join(' \\\n  ')} <<'${HEREDOC_END}'`,
+    `${psqlCommand} <<'${HEREDOC_END}'`,
     ...sql,
     HEREDOC_END,
     '',

@@ -56,7 +56,7 @@ describe('no rendered file of the README example holds a password', () => {
     const init = renderPrimaryInitScript(spec, spec.postgres[0]!);
     for (const { env } of renderBootstrapSql(spec, spec.postgres[0]!).passwordSettings) {
       expect(init).toContain(`\${${env}:-}`); // checked before psql runs
-      expect(init).toMatch(new RegExp(`^\\\\getenv pw_\\w+ ${env}$`, 'm')); // read by psql from its environment
+      expect(init).toMatch(new RegExp(`^\\\\set pw_\\w+ \`printenv ${env}\`$`, 'm')); // read by psql from its environment
     }
   });
 });

@@ -91,19 +91,13 @@ describe('renderPrimaryInitScript', () => {
 
   it('hands passwords to psql as variables and sets them for the session without echoing them', () => {
     expect(text).toContain("psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username \"$POSTGRES_USER\" --dbname postgres <<'SQL'\n");
-    // psql 15+ reads them from its environment: no password on any command line.
+    // psql reads them from its own environment: no password on any command line.
     expect(text).not.toContain('--set=');
     const sql = text.slice(text.indexOf("<<'SQL'"));
-    expect(sql.indexOf('\\getenv pw_replicator SHOP_REPLICATION_PASSWORD')).toBeLessThan(sql.indexOf(":'pw_replicator'"));
+    expect(sql.indexOf('\\set pw_replicator `printenv SHOP_REPLICATION_PASSWORD`')).toBeLessThan(sql.indexOf(":'pw_replicator'"));
+    expect(sql.indexOf("SET log_statement = 'none';")).toBeLessThan(sql.indexOf('\\set pw_replicator'));
     expect(sql.indexOf('\\o /dev/null')).toBeLessThan(sql.indexOf("SELECT set_config('pgsynth.replicator_password', :'pw_replicator', false);"));
     expect(sql).toContain("SELECT format('CREATE DATABASE %I OWNER %I', 'app', 'app')\nWHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'app')\\gexec\nSQL\n");
-  });
-
-  it('passes passwords as psql --set arguments before PostgreSQL 15, whose psql has no \\getenv', () => {
-    const old = { ...spec, postgresVersion: 14 as const };
-    const script = renderPrimaryInitScript(old, old.postgres[0]!);
-    expect(script).toContain('--set=pw_replicator="$SHOP_REPLICATION_PASSWORD"');
-    expect(script).not.toContain('\\getenv');
   });
 });
 
