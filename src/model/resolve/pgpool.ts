@@ -66,7 +66,9 @@ function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number]
     host: endpoint.host,
     port: endpoint.port,
     weight,
-    flag: 'ALLOW_TO_FAILOVER',
+    // No failover_command promotes a standby, so detaching the primary would only stop every
+    // write until Pgpool restarts: it stays attached and serves again once it is back.
+    flag: node instanceof Replica ? 'ALLOW_TO_FAILOVER' : 'DISALLOW_TO_FAILOVER',
     applicationName: node instanceof Replica ? ctx.applicationNameOf(node) : '',
     dataDirectory: ctx.pathsOf(node.id).dataDir,
   };

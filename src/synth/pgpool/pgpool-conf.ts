@@ -142,8 +142,13 @@ function failover(pool: PgpoolSpec): ConfSection {
   // With retrying health checks, they decide; one failed client read should not detach a node.
   const checksDecide = pool.healthCheck.period > 0 && pool.healthCheck.maxRetries > 0;
   return {
-    title: 'Failover (no failover_command: Pgpool detaches a failed node, promotion stays manual)',
+    title: 'Failover (no failover_command: promotion stays manual; the primary is never detached)',
     entries: [
+      {
+        key: 'auto_failback',
+        value: true,
+        comment: 'a detached standby streaming again is attached again',
+      },
       {
         key: 'failover_on_backend_error',
         value: !checksDecide,
