@@ -45,8 +45,14 @@ function planBackends(haproxy: HaproxySpec): { rw: Backend; ro: Backend | null }
 }
 
 const CHECK_TIMING = 'inter 3s fall 3 rise 2';
+const DOCKER_RESOLVERS = 'docker';
 
-function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Backend, others: Backend[]): string {
+/** Docker's embedded DNS server, which every container on a user-defined network can ask. */
+function resolversSection(): string {
+  return section(`resolvers ${DOCKER_RESOLVERS}`, ['nameserver dns 127.0.0.11:53', 'hold valid 10s']);
+}
+
+function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Backend, others: Backend[], dockerDns: boolean): string {
   const words = ['server', server.name, `${server.host}:${server.port}`];
   if (server.check === backend.check) {
     words.push('check', CHECK_TIMING);
@@ -57,8 +63,10 @@ function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Ba
     if (!tracked) throw new Error(`server ${server.name} needs a '${server.check}' check that no other backend runs`);
     words.push('track', `${tracked.name}/${server.name}`);
   }
-  // Compose service names resolve only inside the network: start (and `haproxy -c`) anyway.
+  // Compose service names resolve only inside the network: start (and `haproxy -c`) anyway, and
+  // keep asking Docker's DNS, since a recreated container comes back with another address.
   words.push('init-addr', 'last,libc,none');
+  if (dockerDns) words.push('resolvers', DOCKER_RESOLVERS);
   if (haproxy.serverMaxConn !== null) words.push('maxconn', String(haproxy.serverMaxConn));
   words.push('on-marked-down', 'shutdown-sessions');
   if (server.backup) words.push('backup');
@@ -79,11 +87,11 @@ function backendDescription(haproxy: HaproxySpec, backend: Backend): string {
   return `description ${what[backend.check]}${backups}`;
 }
 
-function backendSection(haproxy: HaproxySpec, backend: Backend, others: Backend[]): string {
+function backendSection(haproxy: HaproxySpec, backend: Backend, others: Backend[], dockerDns: boolean): string {
   const lines = [backendDescription(haproxy, backend)];
   if (backend.leastconn) lines.push('balance leastconn');
   if (backend.check !== 'pgpool') lines.push(...roleCheckRules(backend.check, haproxy.checkUser));
-  lines.push(...backend.servers.map((server) => serverLine(haproxy, server, backend, others)));
+  lines.push(...backend.servers.map((server) => serverLine(haproxy, server, backend, others, dockerDns)));
   return section(`backend ${backend.name}`, lines);
 }
 
@@ -156,10 +164,11 @@ export function renderHaproxyCfg(spec: ClusterSpec, haproxy: HaproxySpec): strin
       `timeout server ${t.server}`,
       `timeout check ${t.check}`,
     ]),
+    ...(spec.target === 'compose' ? [resolversSection()] : []),
     frontendSection(haproxy.readWrite, rw),
   ];
   if (haproxy.readOnly && ro) parts.push(frontendSection(haproxy.readOnly, ro));
-  for (const backend of backends) parts.push(backendSection(haproxy, backend, backends.filter((b) => b !== backend)));
+  for (const backend of backends) parts.push(backendSection(haproxy, backend, backends.filter((b) => b !== backend), spec.target === 'compose'));
   if (haproxy.stats) parts.push(statsSection(haproxy.stats));
   return `${parts.join('\n\n')}\n`;
 }

@@ -71,7 +71,7 @@ describe('haproxy.cfg of the README example (compose)', () => {
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend pgpool');
     const backend = sectionLines(cfg, 'backend pgpool');
     expect(backend.filter((l) => l.startsWith('server '))).toEqual([
-      'server pgpool pgpool:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
+      'server pgpool pgpool:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
     ]);
     expect(backend.some((l) => l.startsWith('tcp-check') || l.startsWith('option'))).toBe(false);
   });
@@ -113,9 +113,9 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
       'tcp-check expect binary 440000000b00010000000166 comment "pg_is_in_recovery() = f: primary"',
     ]);
     expect(primary.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-primary pg-primary:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none on-marked-down shutdown-sessions',
-      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
     ]);
   });
 
@@ -124,9 +124,9 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
     expect(standbys).toContain('balance leastconn');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none on-marked-down shutdown-sessions',
-      'server pg-primary pg-primary:5432 track primary/pg-primary init-addr last,libc,none on-marked-down shutdown-sessions backup',
+      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 track primary/pg-primary init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions backup',
     ]);
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
   });
@@ -154,6 +154,8 @@ describe('haproxy.cfg for the local target', () => {
     expect(sectionLines(cfg, 'backend pgpool').filter((l) => l.startsWith('server '))).toEqual([
       'server pgpool 127.0.0.1:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
     ]);
+    // Docker's DNS exists only on compose; locally every server is an address.
+    expect(cfg).not.toContain('resolvers');
     expect(sectionLines(cfg, 'global')).toContain(`pidfile ${localDir}/haproxy/haproxy.pid`);
     expect(result).toMatchObject({ ok: true });
   });
