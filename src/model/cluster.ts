@@ -33,7 +33,7 @@ export const clusterPropsSchema = z.strictObject({
 
 /** The root of a config: one PostgreSQL streaming-replication cluster. */
 export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
-  /** Cluster name: the root of every construct path, the compose project's prefix and the prefix of default secret names. A DNS label. */
+  /** Cluster name: the root of every construct path, the compose project name (COMPOSE_PROJECT_NAME in .env) and the prefix of default secret names. A DNS label. */
   name: string;
   /**
    * PostgreSQL major version of every node (physical replication needs one major). It narrows
@@ -53,9 +53,10 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
    */
   bindAddress?: string;
   /**
-   * Compose network. With a subnet, pg_hba.conf admits exactly that range; without one,
-   * `samenet` (the container's own network).
-   * @default { name: '<cluster>-net' }
+   * Compose network. pg_hba.conf and pool_hba.conf admit exactly its subnet. Without one, a /24
+   * in 172.20.0.0–172.31.255.0 is derived from the cluster name: set `subnet` when it collides
+   * with a network on the Docker host ("Pool overlaps with other one on this address space").
+   * @default { name: '<cluster>-net', subnet: derived from the cluster name }
    */
   network?: { name?: string; subnet?: string };
   /**

@@ -3,7 +3,7 @@ import type { ResolveOptions } from '../model/resolve.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
 import type { GeneratedFile } from './generated-file.js';
-import { renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
+import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
 import { renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
 import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryInitScript, renderReplicaEntrypoint } from './postgres/index.js';
@@ -11,7 +11,6 @@ import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryInitScript, renderR
 /** Every file of the compose target, rendered from the resolved spec, sorted by path. */
 export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   const files: GeneratedFile[] = [
-    { path: 'docker-compose.yml', content: renderComposeYaml(spec) },
     { path: '.env.example', content: renderEnvExample(spec) },
     { path: '.gitignore', content: renderGitignore() },
   ];
@@ -32,6 +31,9 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   for (const proxy of spec.haproxies) {
     files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });
   }
+  // Last: the compose file labels each service with a hash of the files rendered above.
+  const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
+  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

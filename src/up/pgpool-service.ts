@@ -14,12 +14,15 @@ import type { LocalRuntime } from './runtime.js';
 
 /** Pgpool's check role over TCP: pool_hba.conf and pool_passwd admit it, pg_hba.conf lets it into `postgres`. */
 export function pgpoolConn(ctx: LocalRuntime, pool: PgpoolSpec): PgConn {
+  // As a client would: pool_hba.conf admits the application role, not Pgpool's own check role.
+  const primary = ctx.spec.postgres.find((n) => n.primary)?.primary;
+  if (!primary) throw new Error(`${pool.path}: the cluster has no primary to connect through Pgpool to`);
   return {
     host: '127.0.0.1',
     port: pool.port.listenPort,
-    user: pool.checkUser.name,
-    password: ctx.password(pool.checkUser.passwordEnv),
-    database: 'postgres',
+    user: primary.owner.name,
+    password: ctx.password(primary.owner.passwordEnv),
+    database: primary.database,
     connectTimeoutMs: 2_000,
   };
 }

@@ -105,10 +105,12 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
   for (const pool of spec.pgpools) {
     const pid = pidOf(pool.id);
     let detail = '';
-    const password = secrets.values[pool.checkUser.passwordEnv];
-    if (pid !== null && password) {
+    // As a client: pool_hba.conf admits the application role, not Pgpool's check role.
+    const client = spec.postgres.find((n) => n.primary)?.primary;
+    const password = client ? secrets.values[client.owner.passwordEnv] : undefined;
+    if (pid !== null && client && password) {
       try {
-        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: pool.checkUser.name, password, database: 'postgres', ...QUICK });
+        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: client.owner.name, password, database: client.database, ...QUICK });
         const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting').length;
         const down = nodes.filter((n) => n.status === 'down').map((n) => pool.backends[n.nodeId]?.nodeId ?? `node ${n.nodeId}`);
         detail = `${up}/${nodes.length} nodes up${down.length ? ` (down: ${down.join(', ')})` : ''}`;

@@ -38,14 +38,18 @@ export function postgresHba(ctx: ResolveContext, primary: Primary): HbaEntry[] {
   return entries;
 }
 
-/** pool_hba.conf: Pgpool admits any role with a pool_passwd entry, from the client network only. */
+/**
+ * pool_hba.conf: the application roles only, from the client network only. Pgpool's own check
+ * role has a pool_passwd entry too (for its checks), but no business coming in as a client.
+ */
 export function pgpoolHba(ctx: ResolveContext): HbaEntry[] {
+  const clients = [...new Set(ctx.applicationRoles.map((r) => r.name))].join(',') || 'all';
   return [
-    { type: 'local', database: 'all', user: 'all', method: 'scram-sha-256', comment: 'clients over the socket' },
+    { type: 'local', database: 'all', user: clients, method: 'scram-sha-256', comment: 'clients over the socket' },
     {
       type: 'host',
       database: 'all',
-      user: 'all',
+      user: clients,
       address: ctx.plan.clientNet,
       method: 'scram-sha-256',
       comment: ctx.target === 'compose' ? 'clients inside the cluster network (HAProxy, published ports)' : 'local clients',

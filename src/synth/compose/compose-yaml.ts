@@ -44,12 +44,21 @@ function network(spec: ClusterSpec): Record<string, unknown> {
   return { driver: 'bridge', ...ipam };
 }
 
-/** The compose file of the cluster: one service per node, one data volume per PostgreSQL node. */
-export function renderComposeYaml(spec: ClusterSpec): string {
+/** The label whose change makes `docker compose up -d` recreate a service. */
+export const CONFIG_HASH_LABEL = 'pgsynth.config-hash';
+
+/**
+ * The compose file of the cluster: one service per node, one data volume per PostgreSQL node.
+ * `configHashes` (service id → hash of its generated files) become a label on each service, so
+ * `docker compose up -d` after a synth restarts exactly the services whose files changed.
+ */
+export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string, string> = {}): string {
   if (spec.target !== 'compose') throw new Error(`${spec.path}: docker-compose.yml is rendered from the compose address plan, not '${spec.target}'`);
   const all = services(spec);
+  const labelled = (id: string, service: ComposeService) =>
+    configHashes[id] === undefined ? service : { ...service, labels: { [CONFIG_HASH_LABEL]: configHashes[id] } };
   const doc = new Document({
-    services: Object.fromEntries(all.map(({ id, service }) => [id, service])),
+    services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
     volumes: Object.fromEntries(spec.postgres.map((node) => [dataVolumeName(node), {}])),
     networks: { [spec.network.name]: network(spec) },
   });

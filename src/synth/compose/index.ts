@@ -1,4 +1,5 @@
-export { renderComposeYaml } from './compose-yaml.js';
+export { CONFIG_HASH_LABEL, renderComposeYaml } from './compose-yaml.js';
+export { configHashes } from './config-hash.js';
 export { renderEnvExample } from './env-example.js';
 export { renderGitignore } from './gitignore.js';
 export { composeFileLayout, INITDB_SCRIPT, serviceMounts, type ComposeMount } from './layout.js';

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { ClusterSpec, HaproxySpec, PgpoolSpec, PostgresNodeSpec, RoleSpec } from '../../model/spec.js';
 import { shellQuote } from '../shell.js';
 import { serviceMounts } from './layout.js';
@@ -17,6 +18,7 @@ export interface ComposeHealthcheck {
 export interface ComposeService {
   image: string;
   hostname: string;
+  labels?: Record<string, string>;
   restart: 'unless-stopped';
   entrypoint?: string[];
   command?: string[];
@@ -44,8 +46,16 @@ function published(spec: ClusterSpec, hostPort: number, containerPort: number): 
   return `${spec.bindAddress}:${hostPort}:${containerPort}`;
 }
 
+/**
+ * The service's folder of generated files, mounted whole (read-only): synth replaces files by
+ * rename, which a single-file bind mount would never show the running container. The primary's
+ * init.sh also goes where the image runs first-start scripts.
+ */
 function mounts(spec: ClusterSpec, id: string): string[] {
-  return serviceMounts(spec, id).map((m) => `./${m.path}:${m.mountedAt}:ro`);
+  const files = serviceMounts(spec, id);
+  const configDir = posix.dirname(files[0]!.mountedAt);
+  const elsewhere = files.filter((m) => posix.dirname(m.mountedAt) !== configDir);
+  return [`./${id}:${configDir}:ro`, ...elsewhere.map((m) => `./${m.path}:${m.mountedAt}:ro`)];
 }
 
 function healthy(ids: string[]): Record<string, { condition: 'service_healthy' }> {

@@ -56,8 +56,7 @@ describe('docker-compose.yml of the README example', () => {
     expect(primary).not.toHaveProperty('depends_on');
     expect(primary.volumes).toEqual([
       'pg-primary-data:/var/lib/postgresql/data',
-      './pg-primary/postgresql.conf:/etc/pgsynth/postgresql.conf:ro',
-      './pg-primary/pg_hba.conf:/etc/pgsynth/pg_hba.conf:ro',
+      './pg-primary:/etc/pgsynth:ro',
       './pg-primary/init.sh:/docker-entrypoint-initdb.d/10-pgsynth.sh:ro',
     ]);
     expect(primary.environment).toEqual({
@@ -90,9 +89,7 @@ describe('docker-compose.yml of the README example', () => {
     });
     expect(replica.volumes).toEqual([
       'pg-replica1-data:/var/lib/postgresql/data',
-      './pg-replica1/postgresql.conf:/etc/pgsynth/postgresql.conf:ro',
-      './pg-replica1/pg_hba.conf:/etc/pgsynth/pg_hba.conf:ro',
-      './pg-replica1/entrypoint.sh:/etc/pgsynth/entrypoint.sh:ro',
+      './pg-replica1:/etc/pgsynth:ro',
     ]);
     // entrypoint.sh runs `postgres -D "$PGDATA" -c config_file=… "$@"`: a compose command would
     // arrive as "$@" and make postgres refuse a stray "postgres" argument.
@@ -116,9 +113,7 @@ describe('docker-compose.yml of the README example', () => {
       healthcheck: { test: ['CMD', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9999'] },
       stop_signal: 'SIGINT',
       volumes: [
-        './pgpool/pgpool.conf:/etc/pgpool2/pgpool.conf:ro',
-        './pgpool/pool_hba.conf:/etc/pgpool2/pool_hba.conf:ro',
-        './pgpool/entrypoint.sh:/etc/pgpool2/entrypoint.sh:ro',
+        './pgpool:/etc/pgpool2:ro',
       ],
     });
   });
@@ -128,7 +123,7 @@ describe('docker-compose.yml of the README example', () => {
       image: 'haproxy:2.8',
       depends_on: { pgpool: { condition: 'service_healthy' } },
       environment: { SHOP_HAPROXY_STATS_PASSWORD: SECRET_REF('SHOP_HAPROXY_STATS_PASSWORD') },
-      volumes: ['./haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro'],
+      volumes: ['./haproxy:/usr/local/etc/haproxy:ro'],
     });
   });
 
@@ -153,8 +148,14 @@ describe('docker-compose.yml of the README example', () => {
       { path: 'pgpool/entrypoint.sh', mountedAt: '/etc/pgpool2/entrypoint.sh' },
       { path: 'haproxy/haproxy.cfg', mountedAt: '/usr/local/etc/haproxy/haproxy.cfg' },
     ]);
+    // Each service's folder is mounted whole (a file replaced by rename would stay invisible to a
+    // single-file mount); only the primary's init.sh is also mounted where the image looks for it.
     const bindMounts = Object.values(compose.services).flatMap((s) => s.volumes.filter((v) => v.startsWith('./')));
-    expect(bindMounts).toEqual(composeFileLayout(spec).map((m) => `./${m.path}:${m.mountedAt}:ro`));
+    const dirs = [...new Set(composeFileLayout(spec).map((m) => m.path.split('/')[0]!))];
+    expect(bindMounts.filter((v) => !v.endsWith('.sh:ro'))).toEqual(
+      dirs.map((id) => `./${id}:${composeFileLayout(spec).find((m) => m.path.startsWith(`${id}/`))!.mountedAt.replace(/\/[^/]+$/, '')}:ro`),
+    );
+    expect(bindMounts.filter((v) => v.endsWith('.sh:ro'))).toEqual(['./pg-primary/init.sh:/docker-entrypoint-initdb.d/10-pgsynth.sh:ro']);
   });
 
   it('is accepted by docker-compose 1.29 (config -q) and the compose-spec schema', () => {
@@ -184,13 +185,13 @@ describe('docker-compose.yml of the README example', () => {
 });
 
 describe('.env.example and .gitignore', () => {
-  it('lists every secret, empty, under its purpose', () => {
+  it('names the compose project after the cluster and lists every secret, empty, under its purpose', () => {
     const text = renderEnvExample(spec);
     expect(text.split('\n')[0]).toBe(`# ${MARKER_TEXT}`);
     const assignments = text.split('\n').filter((l) => !l.startsWith('#') && l !== '');
-    expect(assignments).toEqual(spec.secrets.map((s) => `${s.env}=`));
+    expect(assignments).toEqual(['COMPOSE_PROJECT_NAME=shop', ...spec.secrets.map((s) => `${s.env}=`)]);
     for (const { env, purpose } of spec.secrets) expect(text).toContain(`# ${purpose}\n${env}=\n`);
-    expect(assignments).toHaveLength(6);
+    expect(assignments).toHaveLength(7);
   });
 
   it('keeps .env out of git', () => {

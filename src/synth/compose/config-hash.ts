@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { GeneratedFile } from '../generated-file.js';
+
+/**
+ * Per service, a short hash of the generated files in its folder (`<id>/...`): what the compose
+ * file labels each service with, so a changed file means a changed service definition.
+ */
+export function configHashes(serviceIds: readonly string[], files: readonly GeneratedFile[]): Record<string, string> {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return Object.fromEntries(
+    serviceIds.map((id) => {
+      const hash = createHash('sha256');
+      for (const file of sorted.filter((f) => f.path.startsWith(`${id}/`))) hash.update(`${file.path}\0${file.content}\0`);
+      return [id, hash.digest('hex').slice(0, 16)];
+    }),
+  );
+}
