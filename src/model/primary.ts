@@ -7,7 +7,12 @@ import type { SecretRef } from './secret.js';
 
 export const primaryPropsSchema = z.strictObject({
   ...postgresNodeShape,
-  database: sqlName.default('app'),
+  // The bootstrap creates the database and makes `owner` its owner; the built-in ones exist already.
+  database: sqlName
+    .refine((name) => !['postgres', 'template0', 'template1'].includes(name), {
+      message: 'must not be postgres, template0 or template1: the bootstrap creates the application database for its owner',
+    })
+    .default('app'),
   owner: sqlName.default('app'),
   ownerPassword: secretRef.optional(),
   walLevel: z.enum(['minimal', 'replica', 'logical']).default('replica'),

@@ -146,6 +146,16 @@ describe('synth (write), --check and --force', () => {
 });
 
 describe('synth init', () => {
+  it("appends .pgsynth/ to the project's own .gitignore, keeping what is there", async () => {
+    const dir = projectWith('');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'cluster.config.ts'));
+    writeFileSync(join(dir, '.gitignore'), 'node_modules');
+    const init = await synthCli(dir, 'init');
+    expect(init.stdout).toContain('added .pgsynth/ to .gitignore');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe("node_modules\n# synth up: the local cluster's data and generated passwords\n.pgsynth/\n");
+  });
+
   it('writes a starter config that validates, adds the npm script, and refuses to overwrite', async () => {
     const dir = projectWith('');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', scripts: { test: 'vitest' } }, null, 2));
@@ -155,6 +165,8 @@ describe('synth init', () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('created cluster.config.ts');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts).toEqual({ test: 'vitest', synth: 'synth' });
+    expect(init.stdout).toContain('created .gitignore with .pgsynth/');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe("# synth up: the local cluster's data and generated passwords\n.pgsynth/\n");
     writeFileSync(join(dir, 'cluster.config.ts'), projectConfigFrom(dir, readFileSync(join(dir, 'cluster.config.ts'), 'utf8')));
     expect((await synthCli(dir, 'validate')).code).toBe(0);
     const again = await synthCli(dir, 'init');

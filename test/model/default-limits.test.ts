@@ -31,3 +31,12 @@ describe('default max_connections', () => {
     }
   });
 });
+
+describe('the application database', () => {
+  it('cannot be a built-in database, which the bootstrap would not create for its owner', () => {
+    const cluster = new Cluster({ name: 'shop', postgresVersion: 15 });
+    expect(() => new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'postgres' })).toThrow(
+      /PGS001 shop\/pg-primary database: must not be postgres, template0 or template1/,
+    );
+  });
+});

@@ -5,8 +5,9 @@ import { ConfigLoadError } from '../load-config.js';
 import { STARTER_CONFIG } from '../starter-config.js';
 
 /**
- * `synth init`: writes a commented starter cluster.config.ts and adds a `synth` script to
- * package.json. Refuses to overwrite either.
+ * `synth init`: writes a commented starter cluster.config.ts, adds a `synth` script to
+ * package.json and `.pgsynth/` to .gitignore. Refuses to overwrite the config or a different
+ * `synth` script.
  */
 export function init(o: Output, cwd = process.cwd()): number {
   const configFile = resolve(cwd, 'cluster.config.ts');
@@ -30,6 +31,17 @@ export function init(o: Output, cwd = process.cwd()): number {
     writeFileSync(pkgFile, `${JSON.stringify(pkg, null, indent)}\n`);
     o.out('added "synth": "synth" to package.json scripts');
   }
+  ignoreLocalData(o, cwd);
   o.out('next: npx synth validate && npx synth');
   return 0;
+}
+
+/** `synth up` keeps data and generated passwords in .pgsynth/: keep it out of git (appended, never rewritten). */
+function ignoreLocalData(o: Output, cwd: string): void {
+  const file = resolve(cwd, '.gitignore');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (/^\/?\.pgsynth\/?$/m.test(text)) return;
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  writeFileSync(file, `${text}${separator}# synth up: the local cluster's data and generated passwords\n.pgsynth/\n`);
+  o.out(text === '' ? 'created .gitignore with .pgsynth/' : 'added .pgsynth/ to .gitignore');
 }
