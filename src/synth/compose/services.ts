@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { ClusterSpec, HaproxySpec, PgpoolSpec, PostgresNodeSpec, RoleSpec } from '../../model/spec.js';
 import { shellQuote } from '../shell.js';
+import { BOOTSTRAP_DONE } from '../postgres/primary-init-script.js';
 import { serviceMounts } from './layout.js';
 
 // One compose service per node of the spec. Secrets appear only as ${VAR} references that
@@ -78,8 +79,10 @@ export function dataVolumeName(node: PostgresNodeSpec): string {
  */
 function postgresHealthcheck(spec: ClusterSpec, node: PostgresNodeSpec): ComposeHealthcheck {
   const isReady = ['pg_isready', '-q', '-h', node.paths.socketDir, '-p', node.port.listenPort, '-U', spec.roles.superuser.name, '-d', 'postgres'];
+  // The primary also needs its bootstrap finished: init.sh writes this file last.
+  const bootstrapped = node.role === 'primary' ? `test -f ${shellQuote(`${node.paths.dataDir}/${BOOTSTRAP_DONE}`)} && ` : '';
   return {
-    test: ['CMD', 'bash', '-c', `${isReady.map(shellQuote).join(' ')} && ${tcpProbe(node.port.listenPort)}`],
+    test: ['CMD', 'bash', '-c', `${bootstrapped}${isReady.map(shellQuote).join(' ')} && ${tcpProbe(node.port.listenPort)}`],
     interval: '5s',
     timeout: '5s',
     retries: 5,

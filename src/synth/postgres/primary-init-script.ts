@@ -10,6 +10,9 @@ import { sqlLiteral } from './sql-text.js';
 
 const HEREDOC_END = 'SQL';
 
+/** Written into the data directory once the bootstrap succeeded; the compose healthcheck needs it. */
+export const BOOTSTRAP_DONE = 'pgsynth-bootstrap.done';
+
 /** The psql variable a password travels in: `pgsynth.app_password` → `pw_app`. */
 function psqlVariable(setting: string): string {
   return setting.replace(/^pgsynth\.(.*)_password$/, 'pw_$1');
@@ -73,6 +76,11 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
     `${psqlCommand} <<'${HEREDOC_END}'`,
     ...sql,
     HEREDOC_END,
+    '',
+    '# Last: the primary is healthy only with this file, so a bootstrap that failed or was cut off',
+    '# (the image never runs this script again on a non-empty volume) keeps every dependent',
+    '# service from starting against a half-made cluster.',
+    `touch "$PGDATA"/${BOOTSTRAP_DONE}`,
     '',
   ].join('\n');
 }

@@ -70,9 +70,14 @@ describe('docker-compose.yml of the README example', () => {
     });
   });
 
-  it('is healthy once it accepts queries on its socket and listens on TCP (not during first-start initialization)', () => {
+  it('is healthy once bootstrapped, accepting queries on its socket and listening on TCP (not during first-start initialization)', () => {
     expect(service('pg-primary').healthcheck).toEqual({
-      test: ['CMD', 'bash', '-c', 'pg_isready -q -h /var/run/postgresql -p 5432 -U postgres -d postgres && exec 3<>/dev/tcp/127.0.0.1/5432'],
+      test: [
+        'CMD',
+        'bash',
+        '-c',
+        'test -f /var/lib/postgresql/data/pgsynth-bootstrap.done && pg_isready -q -h /var/run/postgresql -p 5432 -U postgres -d postgres && exec 3<>/dev/tcp/127.0.0.1/5432',
+      ],
       interval: '5s',
       timeout: '5s',
       retries: 5,

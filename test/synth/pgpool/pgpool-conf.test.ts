@@ -140,11 +140,11 @@ describe('pgpool.conf names sockets as its version does', () => {
 describe('pool_hba.conf of the README example', () => {
   const hba = renderPoolHbaConf(compose, pool);
 
-  it('admits SCRAM over the socket and from the compose subnet, then rejects everything else', () => {
+  it('admits the application role with SCRAM over the socket and from the compose subnet, then rejects everything else', () => {
     const rows = hba.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(/\s+/));
     expect(rows).toEqual([
-      ['local', 'all', 'all', 'scram-sha-256'],
-      ['host', 'all', 'all', compose.network.subnet, 'scram-sha-256'],
+      ['local', 'all', 'app', 'scram-sha-256'],
+      ['host', 'all', 'app', compose.network.subnet, 'scram-sha-256'],
       ['host', 'all', 'all', '0.0.0.0/0', 'reject'],
     ]);
     expect(hba.split('\n')[0]).toBe(`# ${MARKER_TEXT}`);

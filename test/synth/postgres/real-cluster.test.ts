@@ -256,12 +256,15 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
     it('bootstraps the primary with the generated init script through psql, refusing first without a password', async () => {
       const primary = node('pg-primary');
       const script = writeScript(join(primary.paths.configDir, 'init.sh'), renderPrimaryInitScript(spec, primary));
-      const psqlEnv = { POSTGRES_USER: SUPERUSER, PGHOST: primary.paths.socketDir, PGPORT: String(primary.port.listenPort) };
+      // As the image runs it: PGDATA and POSTGRES_USER set, the server on its socket.
+      const psqlEnv = { POSTGRES_USER: SUPERUSER, PGDATA: primary.paths.dataDir, PGHOST: primary.paths.socketDir, PGPORT: String(primary.port.listenPort) };
+      const done = join(primary.paths.dataDir, 'pgsynth-bootstrap.done');
 
       const missing = await run('bash', [script], { env: env({ ...psqlEnv, ...PASSWORDS, REAL_APP_PASSWORD: '' }), postgres: true });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain("pgsynth: REAL_APP_PASSWORD is not set or empty: it holds the password of the application role 'app'");
       expect(await query(spec, "SELECT 1 FROM pg_roles WHERE rolname = 'replicator'")).toEqual([]);
+      expect(existsSync(done)).toBe(false);
 
       const result = await run('bash', [script], { env: env({ ...psqlEnv, ...PASSWORDS }), postgres: true });
       expect(result.stderr).toBe('');
@@ -269,6 +272,8 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
       for (const password of Object.values(PASSWORDS)) expect(result.stdout).not.toContain(password);
       expect(await query(spec, "SELECT rolname FROM pg_roles WHERE rolname IN ('replicator', 'app', 'pgpool', 'haproxy_check') ORDER BY 1")).toHaveLength(4);
       expect(await query(spec, "SELECT 1 FROM pg_database WHERE datname = 'app'")).toHaveLength(1);
+      // Written last: the compose healthcheck of the primary waits for it.
+      expect(existsSync(done)).toBe(true);
 
       // Run again (as after a manual re-run): nothing fails, nothing is duplicated.
       const again = await run('bash', [script], { env: env({ ...psqlEnv, ...PASSWORDS }), postgres: true });
