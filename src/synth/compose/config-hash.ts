@@ -6,11 +6,18 @@ import type { GeneratedFile } from '../generated-file.js';
  * file labels each service with, so a changed file means a changed service definition.
  */
 export function configHashes(serviceIds: readonly string[], files: readonly GeneratedFile[]): Record<string, string> {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byService = new Map<string, GeneratedFile[]>();
+  for (const file of files) {
+    const slash = file.path.indexOf('/');
+    if (slash < 0) continue;
+    const id = file.path.slice(0, slash);
+    byService.set(id, [...(byService.get(id) ?? []), file]);
+  }
   return Object.fromEntries(
     serviceIds.map((id) => {
       const hash = createHash('sha256');
-      for (const file of sorted.filter((f) => f.path.startsWith(`${id}/`))) hash.update(`${file.path}\0${file.content}\0`);
+      const own = (byService.get(id) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (const file of own) hash.update(`${file.path}\0${file.content}\0`);
       return [id, hash.digest('hex').slice(0, 16)];
     }),
   );
