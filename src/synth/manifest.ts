@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { STATE_DIR } from './safe-path.js';
+import { comparePaths } from './generated-file.js';
 
 /** Where, relative to outDir, the writer records what it generated. */
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
@@ -40,7 +41,7 @@ export function readManifest(outDir: string): Manifest {
 
 /** Stable text: sorted keys, two-space indent, trailing newline, so the file diffs cleanly. */
 export function serializeManifest(hashes: Map<string, string>): string {
-  const files = Object.fromEntries([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const files = Object.fromEntries([...hashes].sort(([a], [b]) => comparePaths(a, b)));
   return `${JSON.stringify({ version: 1, files }, null, 2)}\n`;
 }
 

@@ -2,7 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
-import type { GeneratedFile } from './generated-file.js';
+import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
 import { renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
@@ -34,7 +34,7 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   // Last: the compose file labels each service with a hash of the files rendered above.
   const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
   files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 export interface Synthesis {

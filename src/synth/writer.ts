@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSy
 import { dirname, join, posix } from 'node:path';
 import { fsyncDirectory, removeLeftoverTempFiles, writeFileAtomic } from './atomic-write.js';
 import { fileDiff, type FileVersion } from './check.js';
-import { fileMode, hasMarker, type GeneratedFile } from './generated-file.js';
+import { comparePaths, fileMode, hasMarker, type GeneratedFile } from './generated-file.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { lookUp, pathProblem, STATE_DIR, type OnDisk } from './safe-path.js';
 
@@ -115,7 +115,7 @@ export function writeFiles(files: GeneratedFile[], options: WriteOptions): Write
     fsyncDirectory(stateDir);
   }
 
-  for (const list of Object.values(report)) list.sort(compare);
+  for (const list of Object.values(report)) list.sort(comparePaths);
   return report;
 }
 
@@ -131,7 +131,7 @@ export function checkFiles(files: GeneratedFile[], outDir: string): DriftReport 
     const before = onDiskVersion(onDisk);
     if (before) patches.push({ path, patch: fileDiff(path, before, undefined) });
   }
-  const drifted = patches.filter(({ patch }) => patch !== '').sort((a, b) => compare(a.path, b.path));
+  const drifted = patches.filter(({ patch }) => patch !== '').sort((a, b) => comparePaths(a.path, b.path));
   return {
     clean: drifted.length === 0,
     diff: drifted.map(({ patch }) => patch).join(''),
@@ -235,7 +235,7 @@ function decideStale({ path, onDisk, recordedHash }: Stale): Decision<'delete' |
 }
 
 function conflictError(conflicts: Conflict[]): WriterError {
-  const sorted = [...conflicts].sort((a, b) => compare(a.path, b.path));
+  const sorted = [...conflicts].sort((a, b) => comparePaths(a.path, b.path));
   const code = sorted.some((conflict) => conflict.code === 'PGS900') ? 'PGS900' : 'PGS901';
   const fixes: string[] = [];
   if (sorted.some((conflict) => conflict.forceable)) fixes.push(FORCE_FIX);
@@ -255,7 +255,7 @@ function rejectDuplicates(files: GeneratedFile[]): void {
   const duplicates = new Set<string>();
   for (const { path } of files) (seen.has(path) ? duplicates : seen).add(path);
   if (duplicates.size === 0) return;
-  const paths = [...duplicates].sort(compare);
+  const paths = [...duplicates].sort(comparePaths);
   throw new WriterError(
     'PGS903',
     paths,
@@ -285,8 +285,8 @@ interface Escape {
 }
 
 function escapeError(outDir: string, escapes: Escape[]): WriterError {
-  const paths = escapes.map(({ path }) => path).sort(compare);
-  const links = [...new Set(escapes.map(({ via }) => via))].sort(compare).join(', ');
+  const paths = escapes.map(({ path }) => path).sort(comparePaths);
+  const links = [...new Set(escapes.map(({ via }) => via))].sort(comparePaths).join(', ');
   return new WriterError(
     'PGS902',
     paths,
@@ -308,8 +308,4 @@ function removeEmptyParents(outDir: string, path: string): void {
     if (lstatSync(absolute).isSymbolicLink() || readdirSync(absolute).length > 0) return;
     rmdirSync(absolute);
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,11 +1,8 @@
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { withClient } from '../local/sql.js';
 import { QUIET_SESSION_SQL, renderBootstrapSql } from '../synth/postgres/index.js';
+import { sqlIdentifier } from '../synth/postgres/sql-text.js';
 import type { LocalRuntime } from './runtime.js';
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /**
  * The primary's roles, slots and database, on every `up`: the SQL is idempotent, and running it
@@ -24,7 +21,7 @@ export async function bootstrapPrimary(ctx: LocalRuntime, node: PostgresNodeSpec
       await client.query(bootstrap.sql);
       const { name, owner } = bootstrap.database;
       const found = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [name]);
-      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(owner)}`);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${sqlIdentifier(name)} OWNER ${sqlIdentifier(owner)}`);
     }),
   );
 }

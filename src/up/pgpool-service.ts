@@ -7,6 +7,7 @@ import { runTool } from '../local/run-as.js';
 import type { PgConn } from '../local/sql.js';
 import { pgpoolFiles } from './config-files.js';
 import type { LocalRuntime } from './runtime.js';
+import { appRoleFor } from './urls.js';
 
 // Pgpool-II under `synth up`: foreground (-n) as the PostgreSQL user, -D so a node recorded down
 // by an earlier run is not kept out; a backend it detached while running is attached again
@@ -15,14 +16,13 @@ import type { LocalRuntime } from './runtime.js';
 /** Pgpool's check role over TCP: pool_hba.conf and pool_passwd admit it, pg_hba.conf lets it into `postgres`. */
 export function pgpoolConn(ctx: LocalRuntime, pool: PgpoolSpec): PgConn {
   // As a client would: pool_hba.conf admits the application role, not Pgpool's own check role.
-  const primary = ctx.spec.postgres.find((n) => n.primary)?.primary;
-  if (!primary) throw new Error(`${pool.path}: the cluster has no primary to connect through Pgpool to`);
+  const { owner, database } = appRoleFor(ctx.spec);
   return {
     host: '127.0.0.1',
     port: pool.port.listenPort,
-    user: primary.owner.name,
-    password: ctx.password(primary.owner.passwordEnv),
-    database: primary.database,
+    user: owner.name,
+    password: ctx.password(owner.passwordEnv),
+    database,
     connectTimeoutMs: 2_000,
   };
 }

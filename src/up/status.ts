@@ -6,6 +6,7 @@ import { localLayout } from './layout.js';
 import { resolveLocalSpec, type LocalSpecOptions } from './local-spec.js';
 import { loadLocalSecrets } from './secrets.js';
 import { isServiceRunning, readState, type ServiceKind } from './state.js';
+import { appRoleFor } from './urls.js';
 
 export interface ServiceStatus {
   id: string;
@@ -106,11 +107,11 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
     const pid = pidOf(pool.id);
     let detail = '';
     // As a client: pool_hba.conf admits the application role, not Pgpool's check role.
-    const client = spec.postgres.find((n) => n.primary)?.primary;
-    const password = client ? secrets.values[client.owner.passwordEnv] : undefined;
-    if (pid !== null && client && password) {
+    const { owner, database } = appRoleFor(spec);
+    const password = secrets.values[owner.passwordEnv];
+    if (pid !== null && password) {
       try {
-        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: client.owner.name, password, database: client.database, ...QUICK });
+        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: owner.name, password, database, ...QUICK });
         const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting').length;
         const down = nodes.filter((n) => n.status === 'down').map((n) => pool.backends[n.nodeId]?.nodeId ?? `node ${n.nodeId}`);
         detail = `${up}/${nodes.length} nodes up${down.length ? ` (down: ${down.join(', ')})` : ''}`;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cluster, Haproxy, PgPool, Primary, Replica, type PgPoolProps } from '../../src/index.js';
-import { isPortFree } from '../../src/local/ports.js';
+import { findFreePorts } from '../../src/local/ports.js';
 
 export interface ReadmePorts {
   primary: number;
@@ -18,21 +18,8 @@ export interface ReadmePorts {
   stats: number;
 }
 
-/**
- * Distinct free ports below the kernel's ephemeral range (32768+), where outgoing connections
- * of the cluster itself could take one between this check and the server's bind.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const chosen = new Set<number>();
-  while (chosen.size < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (!chosen.has(port) && (await isPortFree('127.0.0.1', port))) chosen.add(port);
-  }
-  return [...chosen];
-}
-
 export async function readmePorts(): Promise<ReadmePorts> {
-  const [primary, replica1, replica2, pgpool, pcp, rw, ro, stats] = (await freePorts(8)) as [number, number, number, number, number, number, number, number];
+  const [primary, replica1, replica2, pgpool, pcp, rw, ro, stats] = (await findFreePorts(8)) as [number, number, number, number, number, number, number, number];
   return { primary, replica1, replica2, pgpool, pcp, rw, ro, stats };
 }
 

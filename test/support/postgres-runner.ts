@@ -2,7 +2,6 @@
 // and throwaway servers run as the OS user `postgres` (the server refuses root).
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -112,18 +111,6 @@ export function checkConfig(
   } finally {
     cleanup();
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** initdb as postgres: local trust for the superuser, the way the docker-library image leaves it. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GeneratedFile } from '../generated-file.js';
+import { comparePaths, type GeneratedFile } from '../generated-file.js';
 
 /**
  * Per service, a short hash of the generated files in its folder (`<id>/...`): what the compose
@@ -16,7 +16,7 @@ export function configHashes(serviceIds: readonly string[], files: readonly Gene
   return Object.fromEntries(
     serviceIds.map((id) => {
       const hash = createHash('sha256');
-      const own = (byService.get(id) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const own = (byService.get(id) ?? []).sort((a, b) => comparePaths(a.path, b.path));
       for (const file of own) hash.update(`${file.path}\0${file.content}\0`);
       return [id, hash.digest('hex').slice(0, 16)];
     }),

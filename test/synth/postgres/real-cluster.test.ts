@@ -14,11 +14,11 @@ import {
   renderPrimaryInitScript,
   renderReplicaEntrypoint,
 } from '../../../src/synth/postgres/index.js';
+import { findFreePorts } from '../../../src/local/ports.js';
 import {
   canRunServers,
   DEBIAN_PG15_BIN,
   embeddedBin,
-  freePort,
   giveToPostgres,
   hasPostgres,
   initdb,
@@ -38,7 +38,7 @@ const PASSWORDS = {
 const SUPERUSER = 'admin';
 
 async function clusterSpec(localDir: string, postgresVersion: 15 | 17): Promise<ClusterSpec> {
-  const [p0, p1, p2, p3] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [p0, p1, p2, p3, p4] = await findFreePorts(5);
   const cluster = new Cluster({ name: 'real', postgresVersion, superuser: { name: SUPERUSER } });
   // Every statement is logged, so the tests can show that no password reaches the log.
   const settings = { log_statement: 'all', log_min_duration_statement: 0 } as const;
@@ -46,7 +46,7 @@ async function clusterSpec(localDir: string, postgresVersion: 15 | 17): Promise<
   const sync = new Replica(cluster, 'pg-sync', { primary, hostPort: p1!, synchronous: true });
   const async = new Replica(cluster, 'pg-async', { primary, hostPort: p2!, slot: false, applicationName: "async replica's" });
   new PgPool(cluster, 'pgpool', { backends: [primary, sync, async], hostPort: p3! });
-  new Haproxy(cluster, 'direct', { upstream: [primary, sync, async], readWrite: { hostPort: p3! + 1 } });
+  new Haproxy(cluster, 'direct', { upstream: [primary, sync, async], readWrite: { hostPort: p4! } });
   return cluster.resolve({ target: 'local', localDir });
 }
 
