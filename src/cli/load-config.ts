@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Jiti } from 'jiti';
 import type { Cluster } from '../model/cluster.js';
+import { packageRoot } from '../package-root.js';
 import { isPgsynthError } from '../validators/diagnostic.js';
 
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
@@ -34,10 +36,7 @@ export async function loadCluster(file: string): Promise<Cluster> {
     if (/\.m?js$/.test(file)) {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } else {
-      // require, not import: importing jiti's CommonJS build from ESM makes Node lex all of it
-      // for named exports, a third of a cold start.
-      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
-      const jiti = createJiti(import.meta.url, { sourceMaps: true, tryNative: false, moduleCache: false });
+      const jiti = configLoader();
       mod = { default: await jiti.import(file, { default: true }) };
     }
   } catch (error) {
@@ -57,6 +56,26 @@ export async function loadCluster(file: string): Promise<Cluster> {
     throw new ConfigLoadError(`${file}: the default export must be a Cluster (or a function returning one); got ${describe(value)}`);
   }
   return value;
+}
+
+let loader: Jiti | undefined;
+
+/**
+ * One jiti per process, keeping its module cache for pgsynth and node_modules (they do not change
+ * while a process runs) and dropping everything else before each load, so a config edited between
+ * two loads in one process (tests, a watcher) is read again. A fresh loader per call re-resolved
+ * and re-transpiled all of pgsynth each time: seconds per call.
+ */
+function configLoader(): Jiti {
+  // require, not import: importing jiti's CommonJS build from ESM makes Node lex all of it
+  // for named exports, a third of a cold start.
+  loader ??= (createRequire(import.meta.url)('jiti') as typeof import('jiti')).createJiti(import.meta.url, { sourceMaps: true, tryNative: false });
+  const keep = `${packageRoot()}/`;
+  for (const key of Object.keys(loader.cache)) {
+    const ownOrInstalled = (key.startsWith(keep) && !key.startsWith(`${keep}test/`) && !key.startsWith(`${keep}fixtures/`)) || key.includes('/node_modules/');
+    if (!ownOrInstalled) delete loader.cache[key];
+  }
+  return loader;
 }
 
 // Duck-typed: a config may load its own copy of pgsynth's classes.

@@ -15,7 +15,8 @@ export interface ToolCheck {
   message: string;
 }
 
-const NOTES_DIR = '/work/shared/notes';
+// Parameter tables of Pgpool's own pool_config_variables.c, kept beside this file.
+const PGPOOL_TABLES_DIR = new URL('./data/', import.meta.url).pathname;
 const PGPOOL = '/usr/sbin/pgpool';
 const HAPROXY = '/usr/sbin/haproxy';
 const DOCKER_COMPOSE = '/usr/bin/docker-compose';
@@ -44,7 +45,7 @@ interface PgpoolParameter {
 
 /** name → type, from the parameter tables of Pgpool's own pool_config_variables.c. */
 function pgpoolParameters(version: '4.4' | '4.5'): Map<string, PgpoolParameter> {
-  const rows = readFileSync(join(NOTES_DIR, `pgpool-${version}-parameters.tsv`), 'utf8').split('\n');
+  const rows = readFileSync(join(PGPOOL_TABLES_DIR, `pgpool-${version}-parameters.tsv`), 'utf8').split('\n');
   const params = new Map<string, PgpoolParameter>();
   for (const row of rows) {
     const [name, type] = row.split('\t');
