@@ -3,6 +3,9 @@ import type { ClusterSpec } from './model/spec.js';
 import { downSpec } from './up/down.js';
 import type { ProgressSink } from './up/progress.js';
 import { startOneService, stopOneService, upLocal } from './up/up.js';
+import { promoteNode, rejoinNode, switchover } from './up/failover.js';
+import { runningPrimary } from './up/topology.js';
+import { waitFor } from './local/wait.js';
 import { appRoleFor, localUrls, type LocalUrls } from './up/urls.js';
 
 // `startLocalCluster`: the cluster of a config running on this host (what `synth up` starts),
@@ -61,6 +64,21 @@ export interface LocalCluster {
   stopService(id: string): Promise<void>;
   /** Starts a stopped service again and waits until it is back (a standby streaming, and attached in Pgpool-II again). */
   startService(id: string): Promise<void>;
+  /**
+   * Sends a signal to a service as a crash or an outside stop would, for fault tests: SIGKILL
+   * kills its whole process group at once (the server and every session, as when its machine
+   * dies); any other signal goes to the server process only (SIGTERM: PostgreSQL's smart
+   * shutdown). Nothing is detached first; Pgpool-II's health checks notice on their own.
+   */
+  killService(id: string, signal?: NodeJS.Signals): Promise<void>;
+  /** The node that is primary now (after a failover not the initial one), or undefined when none runs. */
+  primary(): Promise<string | undefined>;
+  /** `synth promote`: a running standby becomes the primary; a primary still running is stopped first. */
+  promote(id: string): Promise<void>;
+  /** `synth switchover --to`: planned change of primary, no acknowledged write lost; the old primary follows. */
+  switchover(id: string): Promise<void>;
+  /** `synth rejoin`: a node back as a standby of the primary (pg_rewind, or a fresh clone with `reclone`). */
+  rejoin(id: string, options?: { reclone?: boolean }): Promise<void>;
   /** Stops every service (HAProxy, Pgpool-II, standbys, primary). With `purge`, deletes the local directory too. */
   stop(options?: { purge?: boolean }): Promise<void>;
 }
@@ -129,6 +147,20 @@ export async function startLocalCluster(cluster: Cluster, options: StartLocalClu
     connection,
     stopService: (id) => stopOneService(runtime, id),
     startService: (id) => startOneService(runtime, id),
+    killService: async (id, signal = 'SIGKILL') => {
+      runtime.refresh();
+      const record = runtime.running(id);
+      if (!record) throw new Error(`startLocalCluster: ${id} is not running`);
+      process.kill(signal === 'SIGKILL' ? -record.pid : record.pid, signal);
+      if (signal === 'SIGKILL') await waitFor(() => (runtime.running(id) ? undefined : true), { what: `${id} to die`, timeoutMs: 10_000, intervalMs: 20 });
+    },
+    primary: async () => {
+      const node = spec.postgres.find((n) => n.role === 'primary');
+      return node ? (await runningPrimary(runtime, node))?.id : undefined;
+    },
+    promote: (id) => promoteNode(runtime, id),
+    switchover: (id) => switchover(runtime, id),
+    rejoin: (id, rejoinOptions = {}) => rejoinNode(runtime, id, rejoinOptions),
     stop: async (stopOptions = {}) => {
       await downSpec(spec, { ...(stopOptions.purge ? { purge: true } : {}), ...(options.log ? { progress: options.log } : {}) });
     },

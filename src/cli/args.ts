@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status'] as const;
+export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'promote', 'switchover', 'rejoin'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -12,6 +12,10 @@ export interface CliArgs {
   force: boolean;
   purge: boolean;
   pgBin: string | undefined;
+  /** `switchover --to NODE`. */
+  to: string | undefined;
+  /** `rejoin --reclone`: move the data directory aside and clone the primary again. */
+  reclone: boolean;
   help: boolean;
   version: boolean;
 }
@@ -33,6 +37,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         force: { type: 'boolean' },
         purge: { type: 'boolean' },
         'pg-bin': { type: 'string' },
+        to: { type: 'string' },
+        reclone: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -55,6 +61,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     force: v.force ?? false,
     purge: v.purge ?? false,
     pgBin: v['pg-bin'],
+    to: v.to,
+    reclone: v.reclone ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -70,6 +78,9 @@ Commands:
   up                start the cluster locally with the real binaries (no Docker)
   down              stop the local cluster (keeps data unless --purge)
   status            show each local service, its PID, port, role and replication lag
+  promote NODE      make a standby of the local cluster the primary (the old one is stopped first)
+  switchover --to NODE  planned change of primary: no acknowledged write lost, the old one follows
+  rejoin NODE       bring a node back as a standby of the primary (pg_rewind; --reclone copies it anew)
 
 Options:
   -c, --config FILE  config file (default: cluster.config.ts, .mts, .js or .mjs in this directory)

@@ -63,6 +63,10 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
     case 'down':
     case 'status':
       return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
+    case 'promote':
+    case 'switchover':
+    case 'rejoin':
+      return (await import('./commands/failover.js')).runFailoverCommand(args.command, o, cluster, args);
   }
   throw new UsageError(`unknown command '${args.command}'`);
 }

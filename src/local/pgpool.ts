@@ -115,18 +115,21 @@ export async function showPoolNodes(conn: PgConn): Promise<PoolNode[]> {
 export async function waitForPoolNodes(
   conn: PgConn,
   expectedNodes: number,
-  opts: { timeoutMs?: number; logFile?: string } = {},
+  opts: { timeoutMs?: number; logFile?: string; mustBeUp?: readonly number[] } = {},
 ): Promise<PoolNode[]> {
+  // Every node, unless the caller knows some are stopped and names the ones that run.
+  const mustBeUp = opts.mustBeUp ?? [...Array(expectedNodes).keys()];
   return waitFor(
     async () => {
       if (!(await canConnect(conn.host, conn.port))) return undefined;
       const nodes = await showPoolNodes({ ...conn, connectTimeoutMs: conn.connectTimeoutMs ?? 2_000 });
-      const up = nodes.filter((node) => node.status === 'up' || node.status === 'waiting');
-      const primaries = nodes.filter((node) => node.role === 'primary');
-      return nodes.length === expectedNodes && up.length === expectedNodes && primaries.length === 1 ? nodes : undefined;
+      const isUp = (node: PoolNode | undefined) => node?.status === 'up' || node?.status === 'waiting';
+      const primaries = nodes.filter((node) => node.role === 'primary' && isUp(node));
+      const allUp = mustBeUp.every((id) => isUp(nodes.find((n) => n.nodeId === id)));
+      return nodes.length === expectedNodes && allUp && primaries.length === 1 ? nodes : undefined;
     },
     {
-      what: `pgpool on ${conn.host}:${conn.port} to report ${expectedNodes} nodes up with one primary`,
+      what: `pgpool on ${conn.host}:${conn.port} to report ${mustBeUp.length === expectedNodes ? `${expectedNodes} nodes` : `nodes ${mustBeUp.join(', ')}`} up with one primary`,
       timeoutMs: opts.timeoutMs ?? 30_000,
       intervalMs: 100,
       logFile: opts.logFile,

@@ -12,6 +12,13 @@ export const DEFAULT_LIMITS = {
   maxLocksPerTransaction: 64,
 } as const;
 
+/**
+ * Pgpool's health checks: a stopped node (connection refused) is detached after about
+ * period + maxRetries × retryDelay = 3 s; a retry keeps one lost packet from failing over a
+ * healthy primary.
+ */
+export const DEFAULT_HEALTH_CHECK = { period: 1, timeout: 5, maxRetries: 2, retryDelay: 1 } as const;
+
 /** Connections each Pgpool holds to every backend beyond its pool: the health check and the streaming check. */
 export const PGPOOL_CHECK_CONNECTIONS = 2;
 

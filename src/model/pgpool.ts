@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Cluster } from './cluster.js';
+import { DEFAULT_HEALTH_CHECK } from './defaults.js';
 import { ConstructNode } from './node.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
 import { Primary } from './primary.js';
@@ -31,12 +32,13 @@ export const pgpoolPropsSchema = z.strictObject({
   srCheckPeriod: z.number().int().min(0).default(5),
   healthCheck: z
     .strictObject({
-      period: z.number().int().min(0).default(5),
-      timeout: z.number().int().min(0).default(10),
-      maxRetries: z.number().int().min(0).default(3),
-      retryDelay: z.number().int().min(0).default(1),
+      period: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.period),
+      timeout: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.timeout),
+      maxRetries: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.maxRetries),
+      retryDelay: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.retryDelay),
     })
-    .default({ period: 5, timeout: 10, maxRetries: 3, retryDelay: 1 }),
+    .default(DEFAULT_HEALTH_CHECK),
+  failover: z.enum(['automatic', 'manual']).default('automatic'),
   searchPrimaryNodeTimeout: z.number().int().min(0).default(10),
   user: sqlName.default('pgpool'),
   password: secretRef.optional(),
@@ -110,9 +112,19 @@ export interface PgPoolProps {
   srCheckPeriod?: number;
   /**
    * Health checks (seconds); period 0 disables them, and a dead node is then never detected.
-   * @default { period: 5, timeout: 10, maxRetries: 3, retryDelay: 1 }
+   * A stopped node is detached after about `period + maxRetries × retryDelay` seconds (3 s by
+   * default); automatic failover starts then.
+   * @default { period: 1, timeout: 5, maxRetries: 2, retryDelay: 1 }
    */
   healthCheck?: { period?: number; timeout?: number; maxRetries?: number; retryDelay?: number };
+  /**
+   * `automatic`: when the primary is lost, Pgpool's failover_command promotes the standby that
+   * received the most WAL (a synchronous one on a tie), the other standbys follow it by
+   * themselves, and a former primary only ever comes back as a standby (`synth up` rewinds it
+   * with pg_rewind). `manual`: nothing is promoted; `synth promote` does it by hand.
+   * @default 'automatic'
+   */
+  failover?: 'automatic' | 'manual';
   /**
    * `search_primary_node_timeout` in seconds: how long startup looks for the primary.
    * @default 10

@@ -90,6 +90,31 @@ export interface ReplicaRoleSpec {
   hotStandbyFeedback: boolean;
 }
 
+/** Another node of the same replication group, as this target reaches it. */
+export interface PeerSpec extends Endpoint {
+  id: string;
+}
+
+/**
+ * A node's part in its replication group whatever its role at run time: the initial primary
+ * runs as a standby after a failover, a replica as the primary. Which one is primary is run-time
+ * state (standby.signal in the data directory), not configuration.
+ */
+export interface MemberSpec {
+  /** Its application_name while it streams. */
+  applicationName: string;
+  /** The physical slot it streams through, made on whichever node is primary; null without slots. */
+  slotName: string | null;
+  hotStandbyFeedback: boolean;
+  /** Every other node of the group: primary_conninfo lists them all and libpq picks the read-write one. */
+  peers: PeerSpec[];
+  /** synchronous_standby_names while this node is the primary: the group's, with this node's seat given to the initial primary. */
+  synchronousStandbyNames: string;
+  synchronousCommit: PrimaryRoleSpec['synchronousCommit'];
+  /** Slots this node makes when it is promoted: every other member's, then the extra ones. */
+  slotsWhenPrimary: string[];
+}
+
 export interface PostgresNodeSpec extends NodeRef {
   kind: 'postgres';
   role: 'primary' | 'replica';
@@ -109,6 +134,8 @@ export interface PostgresNodeSpec extends NodeRef {
   paths: PostgresPaths;
   primary?: PrimaryRoleSpec;
   replica?: ReplicaRoleSpec;
+  /** Absent for a primary without replicas. */
+  member?: MemberSpec;
 }
 
 export interface PgpoolBackendSpec {
@@ -143,6 +170,7 @@ export interface PgpoolSpec extends NodeRef {
   srCheckPeriod: number;
   healthCheck: { period: number; timeout: number; maxRetries: number; retryDelay: number };
   searchPrimaryNodeTimeout: number;
+  failover: 'automatic' | 'manual';
   /** The role for sr_check/health_check (password read from pool_passwd). */
   checkUser: RoleSpec;
   backends: PgpoolBackendSpec[];

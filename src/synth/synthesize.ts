@@ -5,7 +5,7 @@ import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
-import { renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
+import { renderFailoverScript, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
 import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryInitScript, renderReplicaEntrypoint } from './postgres/index.js';
 
 /** Every file of the compose target, rendered from the resolved spec, sorted by path. */
@@ -27,6 +27,7 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
     files.push({ path: `${pool.id}/pgpool.conf`, content: renderPgpoolConf(spec, pool) });
     files.push({ path: `${pool.id}/pool_hba.conf`, content: renderPoolHbaConf(spec, pool) });
     files.push({ path: `${pool.id}/entrypoint.sh`, content: renderPgpoolEntrypoint(spec, pool), executable: true });
+    if (pool.failover === 'automatic') files.push({ path: `${pool.id}/failover.sh`, content: renderFailoverScript(spec, pool), executable: true });
   }
   for (const proxy of spec.haproxies) {
     files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });

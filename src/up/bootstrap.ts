@@ -5,14 +5,16 @@ import { sqlIdentifier } from '../synth/postgres/sql-text.js';
 import type { LocalRuntime } from './runtime.js';
 
 /**
- * The primary's roles, slots and database, on every `up`: the SQL is idempotent, and running it
+ * The roles, slots and database of `configPrimary`'s cluster, on every `up`, run on the node that
+ * is primary now (`on`, after a failover another one): the SQL is idempotent, and running it
  * again gives the roles the passwords the environment (or secrets.env) holds now. Passwords go
  * in as bind parameters of set_config, in a session that logs no statement or parameter.
  */
-export async function bootstrapPrimary(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
-  const bootstrap = renderBootstrapSql(ctx.spec, node);
-  await ctx.progress.step(`bootstrap ${node.id} (roles, slots, database ${bootstrap.database.name})`, () =>
-    withClient(ctx.superuserConn(node, { queryTimeoutMs: 30_000 }), async (client) => {
+export async function bootstrapPrimary(ctx: LocalRuntime, configPrimary: PostgresNodeSpec, on: PostgresNodeSpec = configPrimary): Promise<void> {
+  const slots = on.member?.slotsWhenPrimary;
+  const bootstrap = renderBootstrapSql(ctx.spec, configPrimary, slots ? { slots } : {});
+  await ctx.progress.step(`bootstrap ${on.id} (roles, slots, database ${bootstrap.database.name})`, () =>
+    withClient(ctx.superuserConn(on, { queryTimeoutMs: 30_000 }), async (client) => {
       // Bind parameters are logged too (log_statement, log_min_duration_statement): not these.
       await client.query(QUIET_SESSION_SQL.join('\n'));
       for (const { setting, env } of bootstrap.passwordSettings) {

@@ -3,7 +3,7 @@ import type { ClusterSpec } from '../model/spec.js';
 import { makeOwnedDir, writeOwnedFile } from '../local/files.js';
 import type { RunAs } from '../local/run-as.js';
 import { renderHaproxyCfg } from '../synth/haproxy/index.js';
-import { renderPgpoolConf, renderPoolHbaConf } from '../synth/pgpool/index.js';
+import { renderFailoverScript, renderPgpoolConf, renderPoolHbaConf } from '../synth/pgpool/index.js';
 import { renderPgHbaConf, renderPostgresqlConf } from '../synth/postgres/index.js';
 
 // The rendered configuration of every service, written into its configDir on each `up` so a
@@ -22,6 +22,9 @@ export function pgpoolFiles(configDir: string) {
     pcp: join(configDir, 'pcp.conf'),
     /** For pcp_attach_node, run as the invoking user: `host:port:user:password`. */
     pcpPass: join(configDir, 'pcppass'),
+    /** The replication role's password for failover.sh (promote, slots), as a libpq password file. */
+    failoverPass: join(configDir, 'failover.pgpass'),
+    failoverScript: join(configDir, 'failover.sh'),
   };
 }
 
@@ -44,6 +47,7 @@ export function writeConfigFiles(spec: ClusterSpec, runAs: RunAs): void {
     makeOwnedDir(join(pool.paths.logDir, 'oiddir'), runAs);
     writeOwnedFile(files.config, renderPgpoolConf(spec, pool), runAs, 0o644);
     writeOwnedFile(files.hba, renderPoolHbaConf(spec, pool), runAs, 0o644);
+    writeOwnedFile(files.failoverScript, renderFailoverScript(spec, pool), runAs, 0o755);
   }
   for (const proxy of spec.haproxies) {
     // HAProxy runs as the invoking user: its folder stays ours.

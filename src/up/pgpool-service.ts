@@ -64,14 +64,33 @@ async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
   });
 }
 
-/** pcp_attach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */
-export async function attachPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, nodeIndex: number): Promise<void> {
+/** pcp_attach_node or pcp_detach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */
+async function pcpNode(ctx: LocalRuntime, pool: PgpoolSpec, command: 'pcp_attach_node' | 'pcp_detach_node', nodeIndex: number): Promise<void> {
   const files = pgpoolFiles(pool.paths.configDir);
   await runTool(
-    join(ctx.toolchain.pgpool!.binDir, 'pcp_attach_node'),
+    join(ctx.toolchain.pgpool!.binDir, command),
     ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-n', String(nodeIndex), '-w'],
     { env: { PCPPASSFILE: files.pcpPass }, timeoutMs: 15_000 },
   );
+}
+
+export function attachPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, nodeIndex: number): Promise<void> {
+  return pcpNode(ctx, pool, 'pcp_attach_node', nodeIndex);
+}
+
+/**
+ * Detaches a node in every running Pgpool-II that has it up: before a planned stop, so no new
+ * session is sent to a server that is shutting down; after a manual promotion, so Pgpool looks
+ * for the new primary at once.
+ */
+export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promise<void> {
+  for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id))) {
+    const index = pool.backends.findIndex((b) => b.nodeId === nodeId);
+    if (index < 0) continue;
+    const nodes = await showPoolNodes(pgpoolConn(ctx, pool)).catch(() => []);
+    const status = nodes.find((n) => n.nodeId === index)?.status;
+    if (status === 'up' || status === 'waiting') await pcpNode(ctx, pool, 'pcp_detach_node', index);
+  }
 }
 
 /**
@@ -104,8 +123,11 @@ export async function ensurePgpool(ctx: LocalRuntime, pool: PgpoolSpec): Promise
   await waitPgpoolReady(ctx, pool);
 }
 
+/** Ready: every backend whose node runs here is up (a node stopped on purpose may stay down), one of them primary. */
 export async function waitPgpoolReady(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
-  await ctx.progress.step(`${pool.id} ready (${pool.backends.length} nodes up, one primary)`, () =>
-    waitForPoolNodes(pgpoolConn(ctx, pool), pool.backends.length, { logFile: pool.paths.logFile, timeoutMs: 30_000 }),
+  const mustBeUp = pool.backends.filter((b) => b.nodeId === null || ctx.running(b.nodeId)).map((b) => b.index);
+  const what = mustBeUp.length === pool.backends.length ? `${pool.backends.length} nodes up` : `${mustBeUp.length} of ${pool.backends.length} nodes up`;
+  await ctx.progress.step(`${pool.id} ready (${what}, one primary)`, () =>
+    waitForPoolNodes(pgpoolConn(ctx, pool), pool.backends.length, { logFile: pool.paths.logFile, timeoutMs: 30_000, mustBeUp }),
   );
 }

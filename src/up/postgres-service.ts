@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { writeOwnedFile } from '../local/files.js';
 import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../local/postgres.js';
 import { postgresConfigFile } from './config-files.js';
+import { rejoinAsStandby } from './rejoin.js';
 import { removeDir, type LocalRuntime } from './runtime.js';
 
 // PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
@@ -58,7 +59,7 @@ async function start(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
   });
 }
 
-async function ensureStarted(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+export async function ensureStarted(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
   const running = ctx.running(node.id);
   if (running) {
     ctx.progress.note(`${node.id} already running (pid ${running.pid})`);
@@ -78,50 +79,70 @@ export async function ensurePrimary(ctx: LocalRuntime, node: PostgresNodeSpec): 
   return { fresh };
 }
 
+/** Moves a data directory pgsynth cannot use aside, never deleting it: `<dir>.old-<time>`. */
+export function moveAside(ctx: LocalRuntime, node: PostgresNodeSpec): void {
+  const dir = node.paths.dataDir;
+  if (!existsSync(dir)) return;
+  const aside = `${dir}.old-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dir, aside);
+  ctx.progress.note(`${node.id}: moved its data directory aside to ${aside} (nothing was deleted)`);
+}
+
 /**
- * pg_basebackup from the primary when the data directory is new (or belonged to a primary made
- * again), then start. Without -R: the rendered postgresql.conf already names the primary, its
- * slot and the passfile, so no password lands in postgresql.auto.conf.
+ * pg_basebackup from the node that is primary now, without -R: the rendered postgresql.conf
+ * already lists the peers, the slot and the passfile, so no password lands in
+ * postgresql.auto.conf.
  */
-export async function ensureReplica(ctx: LocalRuntime, node: PostgresNodeSpec, options: { primaryFresh: boolean }): Promise<void> {
-  const replica = node.replica;
-  if (!replica) throw new Error(`${node.path} is not a replica`);
-  if (options.primaryFresh && existsSync(node.paths.dataDir) && !ctx.running(node.id)) {
+async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: PostgresNodeSpec): Promise<void> {
+  const member = node.member;
+  if (!member) throw new Error(`${node.path} has no primary to clone`);
+  await ctx.progress.step(`base backup ${node.id} from ${source.id}`, async () => {
+    try {
+      await baseBackup({
+        binDir: ctx.toolchain.postgres.binDir,
+        dataDir: node.paths.dataDir,
+        host: source.address.host,
+        port: source.address.port,
+        user: ctx.spec.roles.replication.name,
+        password: ctx.password(ctx.spec.roles.replication.passwordEnv),
+        applicationName: member.applicationName,
+        ...(member.slotName ? { slot: member.slotName } : {}),
+        writeRecoveryConf: false,
+        runAs: ctx.runAs,
+        noSync: true,
+      });
+      writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+    } catch (error) {
+      removeDir(node.paths.dataDir); // Only what this base backup itself wrote.
+      throw error;
+    }
+  });
+}
+
+/**
+ * A standby of `primary` running: cloned when its data directory is new, rewound when it last
+ * ran as a primary (a failover left it behind), else started as it is; its primary_conninfo
+ * finds the primary among its peers.
+ */
+export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean; rewind?: boolean }): Promise<void> {
+  if (options.primaryFresh && isInitialized(node.paths.dataDir) && !ctx.running(node.id)) {
     // A standby of an earlier primary cannot follow a new one (another system identifier).
-    removeDir(node.paths.dataDir);
+    moveAside(ctx, node);
   }
   if (!isInitialized(node.paths.dataDir)) {
-    removeDir(node.paths.dataDir);
-    await ctx.progress.step(`base backup ${node.id} from ${replica.upstreamId}`, async () => {
-      try {
-        await baseBackup({
-          binDir: ctx.toolchain.postgres.binDir,
-          dataDir: node.paths.dataDir,
-          host: replica.upstream.host,
-          port: replica.upstream.port,
-          user: ctx.spec.roles.replication.name,
-          password: ctx.password(ctx.spec.roles.replication.passwordEnv),
-          applicationName: replica.applicationName,
-          ...(replica.slotName ? { slot: replica.slotName } : {}),
-          writeRecoveryConf: false,
-          runAs: ctx.runAs,
-          noSync: true,
-        });
-        writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
-      } catch (error) {
-        removeDir(node.paths.dataDir);
-        throw error;
-      }
-    });
+    removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
+    await cloneFrom(ctx, node, primary);
+  } else if (options.rewind || !existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+    await rejoinAsStandby(ctx, node, primary);
   }
   await ensureStarted(ctx, node);
 }
 
-/** Waits until every named replica of `primary` streams (pg_stat_replication, by application_name). */
-export async function waitReplicasStreaming(ctx: LocalRuntime, primary: PostgresNodeSpec, replicas: PostgresNodeSpec[]): Promise<void> {
-  if (replicas.length === 0) return;
-  const names = replicas.map((r) => r.replica!.applicationName);
-  await ctx.progress.step(`${replicas.map((r) => r.id).join(', ')} streaming from ${primary.id}`, () =>
-    waitForStreaming(ctx.superuserConn(primary), names, { logFile: replicas[0]!.paths.logFile, timeoutMs: 30_000 }),
+/** Waits until every named standby streams from `primary` (pg_stat_replication, by application_name). */
+export async function waitReplicasStreaming(ctx: LocalRuntime, primary: PostgresNodeSpec, standbys: PostgresNodeSpec[]): Promise<void> {
+  if (standbys.length === 0) return;
+  const names = standbys.map((r) => r.member!.applicationName);
+  await ctx.progress.step(`${standbys.map((r) => r.id).join(', ')} streaming from ${primary.id}`, () =>
+    waitForStreaming(ctx.superuserConn(primary), names, { logFile: standbys[0]!.paths.logFile, timeoutMs: 30_000 }),
   );
 }

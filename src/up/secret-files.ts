@@ -18,12 +18,11 @@ function passField(value: string | number): string {
 export function writeSecretFiles(spec: ClusterSpec, secrets: LocalSecrets, runAs: RunAs): void {
   const replication = spec.roles.replication;
   const replicationPassword = secretValue(secrets, replication.passwordEnv);
+  // Any peer and database: a node streams from whichever peer is primary, and pg_rewind and the
+  // failover script log in to `postgres` as the replication role.
+  const replicationLine = `*:*:*:${passField(replication.name)}:${passField(replicationPassword)}\n`;
   for (const node of spec.postgres) {
-    if (!node.replica) continue;
-    const { host, port } = node.replica.upstream;
-    // Database `*`: a physical replication connection looks itself up as database "replication".
-    const line = [host, port, '*', replication.name, replicationPassword].map(passField).join(':');
-    writeOwnedFile(replicaPassfile(spec, node), `${line}\n`, runAs, 0o600);
+    if (node.member) writeOwnedFile(replicaPassfile(spec, node), replicationLine, runAs, 0o600);
   }
   for (const pool of spec.pgpools) {
     const files = pgpoolFiles(pool.paths.configDir);
@@ -36,5 +35,6 @@ export function writeSecretFiles(spec: ClusterSpec, secrets: LocalSecrets, runAs
     writeOwnedFile(files.pcp, `${pcpUser.name}:${md5}\n`, runAs, 0o600);
     const pcpPass = ['127.0.0.1', pool.pcp.port, pcpUser.name, pcpPassword].map(passField).join(':');
     writeOwnedFile(files.pcpPass, `${pcpPass}\n`, undefined, 0o600);
+    writeOwnedFile(files.failoverPass, replicationLine, runAs, 0o600);
   }
 }

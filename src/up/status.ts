@@ -15,7 +15,7 @@ export interface ServiceStatus {
   pid: number | null;
   /** The client port. */
   port: number;
-  /** PostgreSQL: 'primary' or 'standby' (pg_is_in_recovery), '?' when it does not answer, '-' when stopped; else the kind. */
+  /** PostgreSQL: 'primary' or 'standby' as it runs now (pg_is_in_recovery), '?' when it does not answer, '-' when stopped; else the kind. */
   role: string;
   /** Replication state and lag of a standby, Pgpool's node count, or an error. */
   detail: string;
@@ -62,23 +62,50 @@ async function replicationLag(spec: ClusterSpec, primary: PostgresNodeSpec): Pro
   );
 }
 
+interface NodeFacts {
+  standby: boolean;
+  timeline: number;
+  /** Primary only: sessions waiting for a synchronous standby to confirm their commit. */
+  syncWaiters: number;
+  oldestWaitSeconds: number | null;
+}
+
+/** What a running node says of itself: its role, its timeline, and commits held by synchronous replication. */
+async function nodeFacts(spec: ClusterSpec, node: PostgresNodeSpec): Promise<NodeFacts> {
+  const [row] = await query<{ standby: boolean; timeline: number; waiters: number; oldest: number | null }>(
+    superuserConn(spec, node),
+    `SELECT pg_catalog.pg_is_in_recovery() AS standby,
+            CASE WHEN pg_catalog.pg_is_in_recovery()
+                 THEN coalesce((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver), (pg_catalog.pg_control_checkpoint()).timeline_id)
+                 ELSE ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
+            (SELECT count(*)::int FROM pg_catalog.pg_stat_activity WHERE wait_event = 'SyncRep') AS waiters,
+            (SELECT extract(epoch FROM now() - min(state_change))::float8 FROM pg_catalog.pg_stat_activity WHERE wait_event = 'SyncRep') AS oldest`,
+  );
+  return { standby: row!.standby, timeline: row!.timeline, syncWaiters: row!.waiters, oldestWaitSeconds: row!.oldest };
+}
+
 async function postgresStatus(spec: ClusterSpec, node: PostgresNodeSpec, lags: Map<string, ReplicationLag[] | string>): Promise<{ role: string; detail: string }> {
-  let role = '?';
+  let facts: NodeFacts;
   try {
-    const [row] = await query<{ standby: boolean }>(superuserConn(spec, node), 'SELECT pg_catalog.pg_is_in_recovery() AS standby');
-    role = row?.standby ? 'standby' : 'primary';
+    facts = await nodeFacts(spec, node);
   } catch (error) {
-    return { role, detail: `not answering: ${message(error)}` };
+    return { role: '?', detail: `not answering: ${message(error)}` };
   }
-  const replica = node.replica;
-  if (!replica) return { role, detail: '' };
-  const rows = lags.get(replica.upstreamId);
-  if (typeof rows === 'string' || rows === undefined) return { role, detail: `lag unknown (${rows ?? 'primary stopped'})` };
-  const row = rows.find((r) => r.application_name === replica.applicationName);
-  if (!row) return { role, detail: `not streaming from ${replica.upstreamId}` };
+  const timeline = `timeline ${facts.timeline}`;
+  if (!facts.standby) {
+    const waiting = facts.syncWaiters > 0 ? `, ${facts.syncWaiters} commits waiting for a synchronous standby (oldest ${Math.round(facts.oldestWaitSeconds ?? 0)} s)` : '';
+    return { role: 'primary', detail: `${timeline}${waiting}` };
+  }
+  const name = node.member?.applicationName;
+  const streams = [...lags.entries()].flatMap(([primaryId, rows]) =>
+    typeof rows === 'string' ? [] : rows.filter((r) => r.application_name === name).map((row) => ({ primaryId, row })),
+  );
+  const found = streams[0];
+  if (!found) return { role: 'standby', detail: `${timeline}, not streaming from any running primary` };
+  const { row, primaryId } = found;
   const lag = row.replay_lag_ms === null ? '0 ms (idle)' : `${Math.round(row.replay_lag_ms)} ms`;
   const behind = row.bytes_behind === null ? '?' : formatBytes(Number(row.bytes_behind));
-  return { role, detail: `${row.state} (${row.sync_state}), ${behind} behind, replay lag ${lag}` };
+  return { role: 'standby', detail: `${row.state} from ${primaryId} (${row.sync_state}), ${behind} behind, replay lag ${lag}, ${timeline}` };
 }
 
 /** `synth status`: every service of the cluster, its PID (or stopped), port, role and replication lag. */
@@ -92,8 +119,10 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
   };
 
   const lags = new Map<string, ReplicationLag[] | string>();
-  for (const primary of spec.postgres.filter((n) => n.role === 'primary' && pidOf(n.id) !== null)) {
-    lags.set(primary.id, await replicationLag(spec, primary).catch((error: unknown) => message(error)));
+  // Every running node out of recovery: after a failover the primary is not the initial one.
+  for (const node of spec.postgres.filter((n) => pidOf(n.id) !== null)) {
+    const rows = await replicationLag(spec, node).catch((error: unknown) => message(error));
+    if (typeof rows !== 'string' && rows.length > 0) lags.set(node.id, rows);
   }
 
   const services: ServiceStatus[] = [];

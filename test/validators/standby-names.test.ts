@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStandbyNames, standbyNameMatches } from '../../src/validators/rules/standby-names.js';
+import { parseStandbyNames, standbyNameMatches } from '../../src/model/standby-names.js';
 
 describe('parseStandbyNames accepts what PostgreSQL accepts', () => {
   it.each([

@@ -19,6 +19,9 @@ export function postgresHba(ctx: ResolveContext, primary: Primary): HbaEntry[] {
     { type: 'local', database: 'all', user: superuser.name, method: 'trust', comment: 'bootstrap and maintenance as the superuser, over the socket only' },
     { type: 'host', database: 'replication', user: replication.name, address: net, method: 'scram-sha-256', comment: 'streaming replication and base backups' },
   ];
+  if (ctx.replicas.some((r) => r.props.primary === primary)) {
+    entries.push({ type: 'host', database: 'postgres', user: replication.name, address: net, method: 'scram-sha-256', comment: 'failover: promote, checkpoint, slots; pg_rewind reads the new primary' });
+  }
   for (const pool of ctx.pgpools) {
     const checkUser = ctx.checkUserOf(pool);
     entries.push({ type: 'host', database: 'postgres', user: checkUser.name, address: net, method: 'scram-sha-256', comment: 'Pgpool streaming and health checks' });

@@ -36,8 +36,9 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
     srCheckPeriod: p.props.srCheckPeriod,
     healthCheck: p.props.healthCheck,
     searchPrimaryNodeTimeout: p.props.searchPrimaryNodeTimeout,
+    failover: p.props.failover,
     checkUser,
-    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index)),
+    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index, p.props.failover)),
     poolHba: pgpoolHba(ctx),
     // pool_hba.conf asks for scram, which Pgpool checks against pool_passwd: every application role
     // needs a line there, and Pgpool reads its check role's password from it too.
@@ -50,7 +51,7 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
 }
 
 /** One backend_* entry: a cluster node as this target reaches it, or an explicit address as given. */
-function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number], index: number): PgpoolBackendSpec {
+function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number], index: number, failover: PgPool['props']['failover']): PgpoolBackendSpec {
   const field = `backends[${index}]`;
   const weight = ('weight' in b && b.weight !== undefined ? b.weight : 1) as number;
   const node = backendNode(b);
@@ -66,10 +67,11 @@ function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number]
     host: endpoint.host,
     port: endpoint.port,
     weight,
-    // No failover_command promotes a standby, so detaching the primary would only stop every
-    // write until Pgpool restarts: it stays attached and serves again once it is back.
-    flag: node instanceof Replica ? 'ALLOW_TO_FAILOVER' : 'DISALLOW_TO_FAILOVER',
-    applicationName: node instanceof Replica ? ctx.applicationNameOf(node) : '',
+    // With manual failover nothing promotes a standby, so detaching the primary would only stop
+    // every write until Pgpool restarts: it stays attached and serves again once it is back.
+    flag: failover === 'manual' && !(node instanceof Replica) ? 'DISALLOW_TO_FAILOVER' : 'ALLOW_TO_FAILOVER',
+    // The initial primary streams under its id once it rejoins as a standby.
+    applicationName: node instanceof Replica ? ctx.applicationNameOf(node) : node.id,
     dataDirectory: ctx.pathsOf(node.id).dataDir,
   };
 }

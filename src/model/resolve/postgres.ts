@@ -1,15 +1,47 @@
 import { DEFAULT_LIMITS, PGPOOL_CHECK_CONNECTIONS } from '../defaults.js';
 import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
-import type { HbaEntry, PostgresLimits, PostgresNodeSpec } from '../spec.js';
+import type { HbaEntry, MemberSpec, PostgresLimits, PostgresNodeSpec } from '../spec.js';
 import { backendNode, nodeRef, type PostgresNode, type ResolveContext } from './context.js';
 import { postgresHba } from './hba.js';
-import { deriveSynchronousStandbyNames } from './standby-names.js';
+import { slotNameFor } from '../defaults.js';
+import { deriveSynchronousStandbyNames, namesWhenPromoted } from './standby-names.js';
 
 /** Every PostgreSQL node: primaries first, then replicas, each in creation order. */
 export function resolvePostgres(ctx: ResolveContext): PostgresNodeSpec[] {
   const limitsOf = limitsResolver(ctx);
-  return [...ctx.primaries.map((p) => primarySpec(ctx, p, limitsOf)), ...ctx.replicas.map((r) => replicaSpec(ctx, r, limitsOf))];
+  const nodes = [...ctx.primaries.map((p) => primarySpec(ctx, p, limitsOf)), ...ctx.replicas.map((r) => replicaSpec(ctx, r, limitsOf))];
+  for (const p of ctx.primaries) addMembers(ctx, p, nodes);
+  return nodes;
+}
+
+/**
+ * Every node of a primary's replication group learns its part in it for whichever role it runs
+ * in: its peers, its application name and slot, and what it requires as the primary.
+ */
+function addMembers(ctx: ResolveContext, p: Primary, nodes: PostgresNodeSpec[]): void {
+  const ownReplicas = ctx.replicas.filter((r) => r.props.primary === p);
+  if (ownReplicas.length === 0) return;
+  const group: PostgresNode[] = [p, ...ownReplicas];
+  const primarySpecOf = nodes.find((n) => n.id === p.id)!.primary!;
+  // The initial primary streams through a slot of its own after a failover when its replicas do.
+  const usesSlots = ownReplicas.some((r) => ctx.slotOf(r) !== null);
+  const identity = (n: PostgresNode) =>
+    n instanceof Replica
+      ? { applicationName: ctx.applicationNameOf(n), slotName: ctx.slotOf(n), hotStandbyFeedback: n.props.hotStandbyFeedback }
+      : { applicationName: n.id, slotName: usesSlots ? slotNameFor(n.id) : null, hotStandbyFeedback: true };
+  const primaryName = identity(p).applicationName;
+  for (const n of group) {
+    const own = identity(n);
+    const member: MemberSpec = {
+      ...own,
+      peers: group.filter((m) => m !== n).map((m) => ({ id: m.id, ...ctx.endpointOf(m) })),
+      synchronousStandbyNames: n === p ? primarySpecOf.synchronousStandbyNames : namesWhenPromoted(primarySpecOf.synchronousStandbyNames, own.applicationName, primaryName),
+      synchronousCommit: primarySpecOf.synchronousCommit,
+      slotsWhenPrimary: [...group.filter((m) => m !== n).flatMap((m) => identity(m).slotName ?? []), ...p.props.extraSlots],
+    };
+    nodes.find((spec) => spec.id === n.id)!.member = member;
+  }
 }
 
 function primarySpec(ctx: ResolveContext, p: Primary, limitsOf: (n: PostgresNode) => PostgresLimits): PostgresNodeSpec {

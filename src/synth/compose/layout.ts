@@ -25,7 +25,8 @@ export function serviceMounts(spec: ClusterSpec, serviceId: string): ComposeMoun
   const pool = spec.pgpools.find((p) => p.id === serviceId);
   if (pool) {
     const dir = pool.paths.configDir;
-    return [at('pgpool.conf', dir), at('pool_hba.conf', dir), at('entrypoint.sh', dir)];
+    const failover = pool.failover === 'automatic' ? [at('failover.sh', dir)] : [];
+    return [at('pgpool.conf', dir), at('pool_hba.conf', dir), at('entrypoint.sh', dir), ...failover];
   }
   const proxy = spec.haproxies.find((h) => h.id === serviceId);
   if (proxy) return [at('haproxy.cfg', proxy.paths.configDir)];

@@ -139,7 +139,8 @@ export function pgpoolService(spec: ClusterSpec, pool: PgpoolSpec): ComposeServi
     hostname: pool.id,
     restart: 'unless-stopped',
     entrypoint: ['bash', `${pool.paths.configDir}/entrypoint.sh`],
-    environment: secretsOf([...pool.poolPasswdRoles, pool.pcp.user]),
+    // The replication role's password lets failover.sh promote a standby and make its slots.
+    environment: secretsOf([...pool.poolPasswdRoles, pool.pcp.user, ...(pool.failover === 'automatic' ? [spec.roles.replication] : [])]),
     ports,
     volumes: mounts(spec, pool.id),
     networks: [spec.network.name],

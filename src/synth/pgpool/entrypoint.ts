@@ -1,6 +1,7 @@
 import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote } from '../shell.js';
+import { failoverPassfile } from './failover-script.js';
 
 // The script Pgpool-II's container starts with. pool_passwd and pcp.conf hold secrets, so they
 // are never generated: the script writes them from the environment into a private runtime
@@ -40,7 +41,20 @@ export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): str
   const configDir = pool.paths.configDir;
   const runtimeDir = pgpoolRuntimeDir(pool);
   const pcpUser = pool.pcp.user;
-  const variables = [...new Set([...pool.poolPasswdRoles.map((r) => r.passwordEnv), pcpUser.passwordEnv])];
+  const automatic = pool.failover === 'automatic';
+  const replication = spec.roles.replication;
+  const variables = [...new Set([...pool.poolPasswdRoles.map((r) => r.passwordEnv), pcpUser.passwordEnv, ...(automatic ? [replication.passwordEnv] : [])])];
+  // failover.sh logs in to the nodes as the replication role: a libpq password file for any
+  // host, port and database, with \ and : escaped.
+  const failoverPass = automatic
+    ? [
+        '',
+        `# failover.sh promotes, checkpoints and makes slots as ${replication.name}.`,
+        `escaped=$(printf '%s' "$${replication.passwordEnv}" | sed 's/[\\\\:]/\\\\&/g')`,
+        `printf '*:*:*:%s:%s\\n' ${shellQuote(replication.name)} "$escaped" >${shellQuote(failoverPassfile(spec, pool))}`,
+        '',
+      ].join('\n')
+    : '';
   return `#!/usr/bin/env bash
 ${markerComment('#')}
 # ${pool.path}: starts Pgpool-II ${pool.version} with the generated configuration (${spec.target}).
@@ -71,7 +85,7 @@ ${poolPasswdLines(pool.poolPasswdRoles)}
 # PCP users: the md5 of the password, unsalted, as pg_md5 prints it.
 pcp_hash=$(printf '%s' "$${pcpUser.passwordEnv}" | md5sum)
 printf '%s:%s\\n' ${shellQuote(pcpUser.name)} "\${pcp_hash%% *}" >"$runtime_dir/pcp.conf"
-
+${failoverPass}
 # Pgpool reads pool_passwd from the folder pgpool.conf is in.
 cp "$config_dir/pgpool.conf" "$runtime_dir/pgpool.conf"
 

@@ -1,6 +1,7 @@
 import type { ClusterSpec, PgpoolBackendSpec, PgpoolSpec } from '../../model/spec.js';
 import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
 import { MARKER_TEXT } from '../marker.js';
+import { failoverCommand } from './failover-script.js';
 
 // pgpool.conf for streaming-replication mode. Every path is explicit (the built-in defaults point
 // at /tmp, /var/run/postgresql and /var/log/pgpool) and no password is written: the check role's
@@ -139,11 +140,30 @@ function healthCheck(pool: PgpoolSpec): ConfSection {
 }
 
 function failover(pool: PgpoolSpec): ConfSection {
-  // With retrying health checks, they decide; one failed client read should not detach a node.
+  // With retrying health checks, they decide; one failed client read should not detach a node,
+  // and a standby that fails to connect is skipped for that session instead of failing it.
   const checksDecide = pool.healthCheck.period > 0 && pool.healthCheck.maxRetries > 0;
+  const automatic = pool.failover === 'automatic';
   return {
-    title: 'Failover (no failover_command: promotion stays manual; the primary is never detached)',
+    title: automatic
+      ? 'Failover: a lost primary is replaced by the standby with the most WAL; the others follow it by themselves'
+      : 'Failover (manual: nothing is promoted; the primary is never detached)',
     entries: [
+      {
+        key: 'failover_command',
+        value: automatic ? failoverCommand(pool) : '',
+        comment: automatic ? 'promotes over libpq when the primary is detached; nothing for a standby' : 'synth promote does it by hand',
+      },
+      {
+        key: 'follow_primary_command',
+        value: '',
+        comment: "none: every standby's primary_conninfo lists all peers and connects to the read-write one",
+      },
+      {
+        key: 'detach_false_primary',
+        value: false,
+        comment: 'its check compares primary_conninfo with one backend address; ours lists every peer',
+      },
       {
         key: 'auto_failback',
         value: true,
@@ -154,7 +174,7 @@ function failover(pool: PgpoolSpec): ConfSection {
         value: !checksDecide,
         comment: checksDecide ? 'health checks with retries decide instead' : 'without retrying health checks, a failed read is the signal',
       },
-      { key: 'search_primary_node_timeout', value: pool.searchPrimaryNodeTimeout, comment: 'seconds to look for the primary at start' },
+      { key: 'search_primary_node_timeout', value: pool.searchPrimaryNodeTimeout, comment: 'seconds to look for the primary at start and after a failover' },
     ],
   };
 }

@@ -10,11 +10,22 @@ export interface BootstrapRole {
   attributes: string[];
   /** Predefined roles granted to it, e.g. pg_monitor. */
   memberOf: string[];
+  /** Functions it may execute beyond PUBLIC's, by signature, e.g. `pg_catalog.pg_promote(boolean, integer)`. */
+  executes: string[];
   /** The variable holding its password, or null for a role that must not have one. */
   passwordEnv: string | null;
   /** What it is for, one phrase per job. */
   purposes: string[];
 }
+
+/** What pg_promote and pg_rewind (as its source's non-superuser) need to call. */
+export const REPLICATION_ROLE_FUNCTIONS = [
+  'pg_catalog.pg_promote(boolean, integer)',
+  'pg_catalog.pg_ls_dir(text, boolean, boolean)',
+  'pg_catalog.pg_stat_file(text, boolean)',
+  'pg_catalog.pg_read_binary_file(text)',
+  'pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)',
+];
 
 /** The nodes that stream from `primary`, and the primary itself: the nodes its roles reach. */
 function replicationGroup(spec: ClusterSpec, primary: PostgresNodeSpec): Set<string> {
@@ -25,20 +36,30 @@ export function bootstrapRoles(spec: ClusterSpec, primary: PostgresNodeSpec): Bo
   if (!primary.primary) throw new Error(`${primary.path} is not a primary`);
   const group = replicationGroup(spec, primary);
   const roles = new Map<string, BootstrapRole>();
-  const add = (name: string, passwordEnv: string | null, purpose: string, extra: { attributes?: string[]; memberOf?: string[] } = {}) => {
-    const role = roles.get(name) ?? { name, attributes: [], memberOf: [], passwordEnv: null, purposes: [] };
+  const add = (name: string, passwordEnv: string | null, purpose: string, extra: { attributes?: string[]; memberOf?: string[]; executes?: string[] } = {}) => {
+    const role = roles.get(name) ?? { name, attributes: [], memberOf: [], executes: [], passwordEnv: null, purposes: [] };
     if (passwordEnv !== null && role.passwordEnv !== null && role.passwordEnv !== passwordEnv) {
       throw new Error(`role '${name}' is given two passwords ($${role.passwordEnv} and $${passwordEnv}); give each job its own role or one secret`);
     }
     role.passwordEnv ??= passwordEnv;
     for (const a of extra.attributes ?? []) if (!role.attributes.includes(a)) role.attributes.push(a);
     for (const m of extra.memberOf ?? []) if (!role.memberOf.includes(m)) role.memberOf.push(m);
+    for (const f of extra.executes ?? []) if (!role.executes.includes(f)) role.executes.push(f);
     role.purposes.push(purpose);
     roles.set(name, role);
   };
 
   const { replication } = spec.roles;
   add(replication.name, replication.passwordEnv, 'streaming replication and base backups', { attributes: ['REPLICATION'] });
+  if (group.size > 1) {
+    // Failover without a superuser over TCP: failover.sh promotes a standby, checkpoints it so
+    // pg_rewind sees the new timeline (pg_checkpoint exists from 15 on) and makes its slots
+    // (REPLICATION); a former primary rejoins with pg_rewind reading the new primary's files.
+    add(replication.name, replication.passwordEnv, 'failover: promote, checkpoint, slots, pg_rewind source', {
+      memberOf: spec.postgresVersion >= 15 ? ['pg_checkpoint'] : [],
+      executes: REPLICATION_ROLE_FUNCTIONS,
+    });
+  }
   const { owner, database } = primary.primary;
   add(owner.name, owner.passwordEnv, `owner of database ${database}`);
   for (const pool of spec.pgpools) {

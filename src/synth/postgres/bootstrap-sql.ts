@@ -2,7 +2,7 @@ import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { bootstrapRoles, passwordSetting, type BootstrapRole } from './bootstrap-roles.js';
 import { nodeTitle } from './node-title.js';
-import { sqlComment, sqlLiteral } from './sql-text.js';
+import { sqlComment, sqlIdentifier, sqlLiteral } from './sql-text.js';
 
 // The primary's bootstrap as plain SQL statements, runnable by psql and by node-postgres alike:
 // no psql meta-commands or variables. Passwords never appear in it: each is read inside a DO
@@ -58,6 +58,8 @@ function roleBlock(role: BootstrapRole): string {
     );
   }
   lines.push('END', '$$;');
+  // GRANT is idempotent; no DO block needed (and a role name is quoted as an identifier).
+  for (const fn of role.executes) lines.push(`GRANT EXECUTE ON FUNCTION ${fn} TO ${sqlIdentifier(role.name)};`);
   return lines.join('\n');
 }
 
@@ -93,9 +95,10 @@ export const QUIET_SESSION_SQL = [
 ];
 
 /** The roles, grants and slots of `primary`'s cluster, and the database the caller creates after. */
-export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec): BootstrapSql {
+export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec, options: { slots?: string[] } = {}): BootstrapSql {
   const role = primary.primary;
   if (!role) throw new Error(`${primary.path} is not a primary`);
+  const slots = options.slots ?? role.slots;
   const roles = bootstrapRoles(spec, primary);
   const passwordSettings = roles.flatMap((r) => (r.passwordEnv === null ? [] : [{ setting: passwordSetting(r.name), env: r.passwordEnv }]));
   const blocks = [
@@ -112,7 +115,7 @@ export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec)
       "SET synchronous_commit = 'local';",
     ].join('\n'),
     ...roles.map(roleBlock),
-    ...(role.slots.length > 0 ? [slotsBlock(role.slots)] : []),
+    ...(slots.length > 0 ? [slotsBlock(slots)] : []),
   ];
   return {
     passwordSettings,

@@ -73,43 +73,46 @@ function walAndReplication(node: PostgresNodeSpec, primary: { node: PostgresNode
     { key: 'wal_log_hints', value: true, comment: 'lets pg_rewind resync a former primary after a failover' },
     { key: 'hot_standby', value: node.hotStandby, comment: isPrimary ? 'for when this node runs as a standby' : 'read-only queries while replaying' },
   ];
-  if (isPrimary) {
-    const { synchronousStandbyNames, synchronousStandbyNamesExplicit, synchronousCommit } = primary.role;
-    if (synchronousStandbyNames !== '') {
-      entries.push({
-        key: 'synchronous_standby_names',
-        value: synchronousStandbyNames,
-        comment: synchronousStandbyNamesExplicit ? 'as written in cluster.config.ts' : 'every replica marked synchronous',
-      });
-    }
-    entries.push({
-      key: 'synchronous_commit',
-      value: synchronousCommit,
-      comment: synchronousStandbyNames === '' ? 'no synchronous standby is named' : 'how far a commit waits for them',
-    });
+  const { synchronousStandbyNames, synchronousCommit } = node.member ?? primary.role;
+  if (synchronousStandbyNames !== '') {
+    const why = !isPrimary
+      ? `used once promoted: ${primary.node.id}'s rule, this node's seat given to ${primary.node.id}`
+      : primary.role.synchronousStandbyNamesExplicit
+        ? 'as written in cluster.config.ts'
+        : 'every replica marked synchronous';
+    entries.push({ key: 'synchronous_standby_names', value: synchronousStandbyNames, comment: why });
   }
+  entries.push({
+    key: 'synchronous_commit',
+    value: synchronousCommit,
+    comment: synchronousStandbyNames === '' ? 'no synchronous standby is named' : 'how far a commit waits for them',
+  });
   return { title: 'WAL and replication', entries };
 }
 
 function standby(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
-  const replica = node.replica;
-  if (!replica) return { title: 'Standby', entries: [] };
+  const member = node.member;
+  if (!member) return { title: 'Standby', entries: [] };
   const entries: ConfEntry[] = [
     {
       key: 'primary_conninfo',
       value: replicationConninfo(spec, node, { passfile: true }),
-      comment: `no password here: ${replicaPassfile(spec, node)} is written at start from $${spec.roles.replication.passwordEnv}`,
+      comment: `every peer; libpq picks the read-write one. No password: ${replicaPassfile(spec, node)} is written at start from $${spec.roles.replication.passwordEnv}`,
     },
   ];
-  if (replica.slotName !== null) {
-    entries.push({ key: 'primary_slot_name', value: replica.slotName, comment: `${replica.upstreamId} keeps WAL until this standby has it` });
+  if (member.slotName !== null) {
+    entries.push({ key: 'primary_slot_name', value: member.slotName, comment: 'the primary keeps WAL until this standby has it' });
   }
-  entries.push({
-    key: 'hot_standby_feedback',
-    value: replica.hotStandbyFeedback,
-    comment: replica.hotStandbyFeedback ? "vacuum on the primary spares rows this standby's queries read" : 'long queries here may be cancelled by replay',
-  });
-  return { title: `Standby (standby.signal in the data directory; streams from ${replica.upstreamId})`, entries };
+  entries.push(
+    {
+      key: 'hot_standby_feedback',
+      value: member.hotStandbyFeedback,
+      comment: member.hotStandbyFeedback ? "vacuum on the primary spares rows this standby's queries read" : 'long queries here may be cancelled by replay',
+    },
+    { key: 'wal_retrieve_retry_interval', value: '1s', comment: 'after a failover, find the new primary within a second' },
+  );
+  const when = node.replica ? `streams from ${node.replica.upstreamId} at first` : 'after a failover, this node rejoins as a standby';
+  return { title: `Standby (while standby.signal is in the data directory; ${when}, then whichever peer is primary)`, entries };
 }
 
 function processTitle(node: PostgresNodeSpec): ConfSection {

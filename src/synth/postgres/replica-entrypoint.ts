@@ -47,7 +47,9 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
   const replication = spec.roles.replication;
   const passwordVar = shellVariable(replication.passwordEnv);
   const primaryLog = spec.target === 'compose' ? ' (docker compose logs $PRIMARY)' : '';
-  const passfileMatch = [upstream.host, upstream.port, 'replication', replication.name].map(passfileField).join(':');
+  // Any peer, any database: after a failover the standby streams from another node, and pg_rewind
+  // reads the new primary through an ordinary connection.
+  const passfileMatch = ['*', '*', '*', passfileField(replication.name)].join(':');
   const q = shellQuote;
 
   return [
@@ -67,7 +69,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     `readonly PRIMARY=${q(upstreamId)}`,
     `readonly PRIMARY_HOST=${q(upstream.host)}`,
     `readonly PRIMARY_PORT=${q(upstream.port)}`,
-    '# host:port:database:user of the password file line; database "replication" matches replication connections.',
+    '# host:port:database:user of the password file line.',
     `readonly PASSFILE_MATCH=${q(passfileMatch)}`,
     `readonly CONNINFO=${q(replicationConninfo(spec, replica, { passfile: false }))}`,
     ...(slotName !== null ? [`readonly SLOT=${q(slotName)}`] : []),

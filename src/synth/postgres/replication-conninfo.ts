@@ -1,4 +1,4 @@
-import type { ClusterSpec, PostgresNodeSpec, ReplicaRoleSpec } from '../../model/spec.js';
+import type { ClusterSpec, MemberSpec, PostgresNodeSpec, ReplicaRoleSpec } from '../../model/spec.js';
 
 // How a replica reaches its primary: the libpq connection string (primary_conninfo and
 // pg_basebackup use the same one) and the password file that replaces a password in it.
@@ -15,8 +15,13 @@ export function replicaRole(node: PostgresNodeSpec): ReplicaRoleSpec {
   return node.replica;
 }
 
+export function memberOf(node: PostgresNodeSpec): MemberSpec {
+  if (!node.member) throw new Error(`${node.path} has no replication peers`);
+  return node.member;
+}
+
 /**
- * Where the replica's password file lives. On compose it is the postgres user's ~/.pgpass in the
+ * Where the node's replication password file lives. On compose it is the postgres user's ~/.pgpass in the
  * container (outside the data volume); locally it sits next to the node's generated files.
  */
 export function replicaPassfile(spec: ClusterSpec, node: PostgresNodeSpec): string {
@@ -24,17 +29,22 @@ export function replicaPassfile(spec: ClusterSpec, node: PostgresNodeSpec): stri
 }
 
 /**
- * `host=… port=… user=… application_name=…`, without any password: libpq finds it in the
- * password file. application_name is what pg_stat_replication, synchronous_standby_names and
- * Pgpool know the standby by.
+ * `host=a,b port=1,2 … target_session_attrs=read-write`, without any password: libpq finds it in
+ * the password file. Every other node of the group is listed and libpq connects to the one that
+ * accepts writes, so a standby follows whichever node was promoted (with
+ * recovery_target_timeline = latest, the default) without being repointed. application_name is
+ * what pg_stat_replication, synchronous_standby_names and Pgpool know the standby by.
  */
 export function replicationConninfo(spec: ClusterSpec, node: PostgresNodeSpec, options: { passfile: boolean }): string {
-  const replica = replicaRole(node);
+  const member = memberOf(node);
   const params: Array<[string, string | number]> = [
-    ['host', replica.upstream.host],
-    ['port', replica.upstream.port],
+    ['host', member.peers.map((p) => p.host).join(',')],
+    ['port', member.peers.map((p) => p.port).join(',')],
     ['user', spec.roles.replication.name],
-    ['application_name', replica.applicationName],
+    ['application_name', member.applicationName],
+    ['target_session_attrs', 'read-write'],
+    // A peer whose address does not answer (a partitioned container) must not hold up the next one.
+    ['connect_timeout', 5],
   ];
   if (options.passfile) params.push(['passfile', replicaPassfile(spec, node)]);
   return params.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(' ');

@@ -1,7 +1,7 @@
 import { quoteStandbyName } from '../../model/resolve.js';
 import { defineRule } from '../rule.js';
 import { primaries, replicasOf } from './spec-helpers.js';
-import { parseStandbyNames } from './standby-names.js';
+import { parseStandbyNames } from '../../model/standby-names.js';
 import { forbiddenCharacter } from './text-checks.js';
 
 export const standbyNamesSyntax = defineRule({

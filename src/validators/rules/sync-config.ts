@@ -1,7 +1,7 @@
 import { quoteStandbyName } from '../../model/resolve.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { replicasOf } from './spec-helpers.js';
-import { parseStandbyNames, standbyNameMatches, type StandbyNames } from './standby-names.js';
+import { parseStandbyNames, standbyNameMatches, type StandbyNames } from '../../model/standby-names.js';
 
 // What the synchronous-replication rules share: a primary's parsed synchronous_standby_names,
 // and a suggested value naming that primary's replicas.

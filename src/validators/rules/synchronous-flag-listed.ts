@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { standbyNameMatches } from './standby-names.js';
+import { standbyNameMatches } from '../../model/standby-names.js';
 import { syncConfigs } from './sync-config.js';
 
 export const synchronousReplicaListed = defineRule({

@@ -151,6 +151,7 @@ describe('docker-compose.yml of the README example', () => {
       { path: 'pgpool/pgpool.conf', mountedAt: '/etc/pgpool2/pgpool.conf' },
       { path: 'pgpool/pool_hba.conf', mountedAt: '/etc/pgpool2/pool_hba.conf' },
       { path: 'pgpool/entrypoint.sh', mountedAt: '/etc/pgpool2/entrypoint.sh' },
+      { path: 'pgpool/failover.sh', mountedAt: '/etc/pgpool2/failover.sh' },
       { path: 'haproxy/haproxy.cfg', mountedAt: '/usr/local/etc/haproxy/haproxy.cfg' },
     ]);
     // Each service's folder is mounted whole (a file replaced by rename would stay invisible to a

@@ -16,6 +16,7 @@ const PASSWORDS = {
   SHOP_APP_PASSWORD: `app pa$$ 'q' "dq" \\ :colon $(id) \`x\``,
   SHOP_PGPOOL_PASSWORD: 'pgpool-secret',
   SHOP_PCP_PASSWORD: 'pcp: secret $HOME',
+  SHOP_REPLICATION_PASSWORD: 'repl:pa\\ss $x',
 };
 
 /** A stand-in for pgpool that records how it was started and what it found beside its config. */
@@ -77,6 +78,10 @@ describe('the Pgpool-II entrypoint', () => {
     // The same hash Pgpool's own tool prints.
     expect(spawnSync('/usr/sbin/pg_md5', [PASSWORDS.SHOP_PCP_PASSWORD], { encoding: 'utf8' }).stdout.trim()).toBe(md5);
     expect(readFileSync(join(runtime, 'pgpool.conf'), 'utf8')).toBe(readFileSync(join(pool.paths.configDir, 'pgpool.conf'), 'utf8'));
+    // failover.sh's libpq password file: any host, port and database; ':' and '\\' escaped.
+    const failoverPass = join(pool.paths.configDir, 'failover.pgpass');
+    expect(readFileSync(failoverPass, 'utf8')).toBe('*:*:*:replicator:repl\\:pa\\\\ss $x\n');
+    expect(statSync(failoverPass).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(record, 'args'), 'utf8').trim().split('\n')).toEqual([
       '-n',
       '-D',
@@ -95,7 +100,7 @@ describe('the Pgpool-II entrypoint', () => {
     const { record, run } = setUp('missing');
     const result = run({ SHOP_PGPOOL_PASSWORD: 'x' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('pgsynth: SHOP_APP_PASSWORD SHOP_PCP_PASSWORD not set');
+    expect(result.stderr).toContain('pgsynth: SHOP_APP_PASSWORD SHOP_PCP_PASSWORD SHOP_REPLICATION_PASSWORD not set');
     expect(() => readFileSync(join(record, 'args'))).toThrow();
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readmeExample } from '../../../fixtures/readme-example/cluster.config.js';
+import { Cluster, PgPool, Primary, Replica } from '../../../src/index.js';
 import type { PgpoolSpec } from '../../../src/model/spec.js';
 import { MARKER_TEXT } from '../../../src/synth/marker.js';
 import { renderPgpoolConf, renderPoolHbaConf } from '../../../src/synth/pgpool/index.js';
@@ -41,8 +42,8 @@ describe('pgpool.conf of the README example (compose)', () => {
       'backend_port0 = 5432',
       'backend_weight0 = 1',
       "backend_data_directory0 = '/var/lib/postgresql/data'",
-      "backend_flag0 = 'DISALLOW_TO_FAILOVER'",
-      "backend_application_name0 = ''",
+      "backend_flag0 = 'ALLOW_TO_FAILOVER'",
+      "backend_application_name0 = 'pg-primary'",
       "backend_hostname1 = 'pg-replica1'",
       'backend_port1 = 5432',
       'backend_weight1 = 1',
@@ -82,16 +83,31 @@ describe('pgpool.conf of the README example (compose)', () => {
       sr_check_user: "'pgpool'",
       sr_check_password: "''",
       sr_check_database: "'postgres'",
-      health_check_period: '5',
-      health_check_timeout: '10',
+      health_check_period: '1',
+      health_check_timeout: '5',
       health_check_user: "'pgpool'",
       health_check_password: "''",
       health_check_database: "'postgres'",
-      health_check_max_retries: '3',
+      health_check_max_retries: '2',
       health_check_retry_delay: '1',
+      failover_command: "'bash /etc/pgpool2/failover.sh %d %P'",
       failover_on_backend_error: 'off',
       search_primary_node_timeout: '10',
     });
+    expect(s.get('follow_primary_command')).toBe("''");
+    expect(s.get('detach_false_primary')).toBe('off');
+    expect(s.get('auto_failback')).toBe('on');
+  });
+
+  it('with manual failover, runs no command and never detaches the primary', () => {
+    const cluster = new Cluster({ name: 'shop', postgresVersion: 15 });
+    const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
+    const replica = new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612 });
+    new PgPool(cluster, 'pgpool', { backends: [primary, replica], hostPort: 9999, failover: 'manual' });
+    const manualSpec = cluster.resolve({ target: 'compose' });
+    const manual = settings(renderPgpoolConf(manualSpec, manualSpec.pgpools[0]!));
+    expect(manual.get('failover_command')).toBe("''");
+    expect(manual.get('backend_flag0')).toBe("'DISALLOW_TO_FAILOVER'");
   });
 
   it('authenticates clients through pool_hba.conf and pool_passwd, never in clear text', () => {

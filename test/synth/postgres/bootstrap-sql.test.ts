@@ -59,7 +59,11 @@ describe('renderBootstrapSql roles', () => {
     expect(passwordSettings.filter((p) => p.setting === 'pgsynth.ops_password')).toEqual([{ setting: 'pgsynth.ops_password', env: 'MERGE_OPS_PASSWORD' }]);
     expect(sql).toContain("EXECUTE format('CREATE ROLE %I WITH LOGIN REPLICATION PASSWORD %L', 'ops', pw);");
     expect(sql).toContain("EXECUTE format('GRANT %I TO %I', 'pg_monitor', 'ops');");
-    expect(sql).toContain('-- ops: streaming replication and base backups; streaming and health checks of pool');
+    expect(sql).toContain('-- ops: streaming replication and base backups; failover: promote, checkpoint, slots, pg_rewind source; streaming and health checks of pool');
+    // Failover over TCP without a superuser: promote, checkpoint (17 here), and pg_rewind's reads.
+    expect(sql).toContain("EXECUTE format('GRANT %I TO %I', 'pg_checkpoint', 'ops');");
+    expect(sql).toContain('GRANT EXECUTE ON FUNCTION pg_catalog.pg_promote(boolean, integer) TO "ops";');
+    expect(sql).toContain('GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO "ops";');
     expect(sql).toContain("EXECUTE format('CREATE ROLE %I WITH LOGIN', 'haproxy_check');");
     expect(sql).toContain("EXECUTE format('ALTER ROLE %I WITH LOGIN PASSWORD NULL', 'haproxy_check');");
     expect(sql).toContain("ARRAY['backup_tool']::text[]");

@@ -112,18 +112,25 @@ describe('renderPostgresqlConf for the README example (compose)', () => {
     expect(primary).toContain(`synchronous_standby_names = 'FIRST 1 ("pg-replica1")'`);
     expect(conf.get('synchronous_commit')).toBe("'on'");
     expect(conf.get('wal_level')).toBe("'replica'");
-    expect(conf.has('primary_conninfo')).toBe(false);
+    // For when it runs as a standby after a failover: standby.signal decides, not this file.
+    expect(conf.get('primary_conninfo')).toBe(
+      "'host=pg-replica1,pg-replica2 port=5432,5432 user=replicator application_name=pg-primary target_session_attrs=read-write connect_timeout=5 passfile=/var/lib/postgresql/.pgpass'",
+    );
+    expect(conf.get('primary_slot_name')).toBe("'pg_primary'");
   });
 
-  it('points each replica at the primary by service name, with its application_name and slot, without a password', () => {
+  it('points each replica at every peer by service name (libpq picks the read-write one), with its application_name and slot, without a password', () => {
     const conf = assignments(replica1);
     expect(conf.get('primary_conninfo')).toBe(
-      "'host=pg-primary port=5432 user=replicator application_name=pg-replica1 passfile=/var/lib/postgresql/.pgpass'",
+      "'host=pg-primary,pg-replica2 port=5432,5432 user=replicator application_name=pg-replica1 target_session_attrs=read-write connect_timeout=5 passfile=/var/lib/postgresql/.pgpass'",
     );
     expect(conf.get('primary_slot_name')).toBe("'pg_replica1'");
     expect(conf.get('hot_standby_feedback')).toBe('on');
+    expect(conf.get('wal_retrieve_retry_interval')).toBe("'1s'");
     expect(assignments(replica2).get('primary_slot_name')).toBe("'pg_replica2'");
-    expect(conf.has('synchronous_standby_names')).toBe(false);
+    // Once promoted, pg-replica1 waits for the initial primary in its own seat.
+    expect(replica1).toContain(`synchronous_standby_names = 'FIRST 1 ("pg-primary")'`);
+    expect(replica2).toContain(`synchronous_standby_names = 'FIRST 1 ("pg-replica1")'`);
   });
 
   it('sets what a compose node needs and nothing that belongs to the image', () => {
@@ -186,11 +193,9 @@ describe('renderPostgresqlConf with every Primary and Replica option', () => {
     expect(reporting.has('primary_slot_name')).toBe(false);
     expect(reporting.get('hot_standby_feedback')).toBe('off');
     expect(reporting.get('hot_standby')).toBe('off');
-    expect(sync.get('primary_conninfo')).toBe("'host=pg-main port=5433 user=streamer application_name=pg-sync passfile=/var/lib/postgresql/.pgpass'");
+    expect(sync.get('primary_conninfo')).toMatch(/^'host=pg-main,\S+ port=5433,\S+ user=streamer application_name=pg-sync target_session_attrs=read-write connect_timeout=5 passfile=\/var\/lib\/postgresql\/.pgpass'$/);
     // libpq quoting inside postgresql.conf quoting: \' becomes \\'' on disk.
-    expect(reporting.get('primary_conninfo')).toBe(
-      "'host=pg-main port=5433 user=streamer application_name=''reporting node\\\\''s'' passfile=/var/lib/postgresql/.pgpass'",
-    );
+    expect(reporting.get('primary_conninfo')).toContain("application_name=''reporting node\\\\''s''");
   });
 
   it('writes user settings last, sorted, through the same quoting', () => {
@@ -217,7 +222,7 @@ describe('renderPostgresqlConf on the local target', () => {
     expect(conf.get('unix_socket_directories')).toBe("'/tmp/pgsynth test/run'");
     expect(conf.get('hba_file')).toBe("'/tmp/pgsynth test/pg-replica1/pg_hba.conf'");
     expect(conf.get('primary_conninfo')).toBe(
-      "'host=127.0.0.1 port=5611 user=replicator application_name=pg-replica1 passfile=''/tmp/pgsynth test/pg-replica1/pgpass'''",
+      "'host=127.0.0.1,127.0.0.1 port=5611,5613 user=replicator application_name=pg-replica1 target_session_attrs=read-write connect_timeout=5 passfile=''/tmp/pgsynth test/pg-replica1/pgpass'''",
     );
   });
 });

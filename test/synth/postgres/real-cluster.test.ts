@@ -299,7 +299,7 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
 
       const passfile = join(node('pg-sync').paths.configDir, 'pgpass');
       expect(statSync(passfile).mode & 0o777).toBe(0o600);
-      expect(readFileSync(passfile, 'utf8')).toBe(`127.0.0.1:${node('pg-primary').port.listenPort}:replication:replicator:repl\\:pass\\\\word 'quoted'\n`);
+      expect(readFileSync(passfile, 'utf8')).toBe(`*:*:*:replicator:repl\\:pass\\\\word 'quoted'\n`);
       expect(existsSync(join(node('pg-sync').paths.dataDir, 'postgresql.auto.conf'))).toBe(true);
       expect(readFileSync(join(node('pg-sync').paths.dataDir, 'postgresql.auto.conf'), 'utf8')).not.toContain('primary_conninfo');
 

@@ -112,14 +112,15 @@ describe('renderReplicaEntrypoint', () => {
 
   it('writes the passfile 0600 from the replication variable on every start, before anything else', () => {
     expect(text).toContain("readonly PASSFILE=/var/lib/postgresql/.pgpass");
-    expect(text).toContain('readonly PASSFILE_MATCH=pg-primary:5432:replication:replicator');
+    // Any peer and database: after a failover it streams from another node, and pg_rewind logs in to postgres.
+    expect(text).toContain("readonly PASSFILE_MATCH='*:*:*:replicator'");
     expect(text).toContain('secret=${SHOP_REPLICATION_PASSWORD:-}');
     expect(text).toContain('(umask 077 && printf');
     expect(text.indexOf('chmod 0600 "$PASSFILE"')).toBeLessThan(text.indexOf('PG_VERSION'));
   });
 
   it('clones only an empty data directory, with the slot and application_name, and starts with the generated config', () => {
-    expect(text).toContain("readonly CONNINFO='host=pg-primary port=5432 user=replicator application_name=pg-replica1'");
+    expect(text).toContain("readonly CONNINFO='host=pg-primary,pg-replica2 port=5432,5432 user=replicator application_name=pg-replica1 target_session_attrs=read-write connect_timeout=5'");
     expect(text).toContain('readonly SLOT=pg_replica1');
     expect(text).toContain('--wal-method=stream --checkpoint=fast');
     expect(text).toContain('slot_args=(--slot="$SLOT")');

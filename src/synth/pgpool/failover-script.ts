@@ -1,0 +1,133 @@
+import type { ClusterSpec, PgpoolSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { parseStandbyNames, standbyNameMatches } from '../../model/standby-names.js';
+import { markerComment } from '../marker.js';
+import { sqlLiteral } from '../postgres/sql-text.js';
+import { shellQuote } from '../shell.js';
+import { pgpoolRuntimeDir } from './entrypoint.js';
+
+// Pgpool-II's failover_command. Pgpool runs it (under /bin/sh, exit status ignored) for every
+// node it detaches; only the loss of the primary asks for work. No SSH: everything goes over
+// libpq as the replication role, which the bootstrap lets promote (pg_promote), checkpoint
+// (pg_checkpoint, 15+) and make slots (REPLICATION). The standbys need no repointing: their
+// primary_conninfo lists every peer and connects to the read-write one.
+
+/** `bash <dir>/failover.sh %d %P`: the detached node and the primary before it, as Pgpool numbers backends. */
+export function failoverCommand(pool: PgpoolSpec): string {
+  return `bash ${pool.paths.configDir}/failover.sh %d %P`;
+}
+
+/** Where the script finds the replication role's password (a libpq password file, 0600). */
+export function failoverPassfile(spec: ClusterSpec, pool: PgpoolSpec): string {
+  return spec.target === 'compose' ? `${pgpoolRuntimeDir(pool)}/failover.pgpass` : `${pool.paths.configDir}/failover.pgpass`;
+}
+
+/** Whether the initial primary's synchronous_standby_names lists this node: it wins a tie on WAL received. */
+function isSynchronous(spec: ClusterSpec, node: PostgresNodeSpec): boolean {
+  const primary = spec.postgres.find((n) => n.id === (node.replica?.upstreamId ?? node.id));
+  const parsed = parseStandbyNames(primary?.primary?.synchronousStandbyNames ?? '');
+  const name = node.member?.applicationName;
+  return parsed.ok && parsed.value !== null && name !== undefined && parsed.value.names.some((n) => standbyNameMatches(n, name));
+}
+
+/** SQL making the slots a node needs as the primary, each only when missing. */
+function slotsSql(slots: string[]): string {
+  if (slots.length === 0) return 'SELECT 0';
+  return [
+    'SELECT count(pg_catalog.pg_create_physical_replication_slot(s, true))',
+    `FROM unnest(ARRAY[${slots.map(sqlLiteral).join(', ')}]::text[]) AS s`,
+    'WHERE s NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)',
+  ].join(' ');
+}
+
+export function renderFailoverScript(spec: ClusterSpec, pool: PgpoolSpec): string {
+  const q = shellQuote;
+  const candidates = pool.backends.flatMap((b) => {
+    const node = spec.postgres.find((n) => n.id === b.nodeId);
+    return node ? [{ index: b.index, node }] : [];
+  });
+  const nodeLines = candidates.map(({ index, node }) => `  ${q(`${index} ${node.id} ${node.address.host} ${node.address.port} ${isSynchronous(spec, node) ? 1 : 0}`)}`);
+  const slotLines = candidates.map(({ index, node }) => `  [${index}]=${q(slotsSql(node.member?.slotsWhenPrimary ?? []))}`);
+  return `#!/usr/bin/env bash
+${markerComment('#')}
+# ${pool.path}: Pgpool-II's failover_command, run as \`failover.sh %d %P\` for every node it detaches.
+# When the primary is lost it promotes the standby that received the most WAL (a synchronous one
+# on a tie): WAL is one stream, so that standby holds every commit any other standby confirmed,
+# and the others can follow it. A node already primary (a manual promote got there first) is
+# kept instead. Then it checkpoints the new primary (pg_rewind reads the new timeline from its
+# control file) and makes the slots its standbys stream through. Pgpool ignores the exit status.
+set -uo pipefail
+
+# psql of any major: PATH, then Debian's and the official images' places.
+export PATH="$PATH:/usr/lib/postgresql/${spec.postgresVersion}/bin:/usr/local/bin:/usr/bin"
+export PGPASSFILE=${q(failoverPassfile(spec, pool))}
+export PGCONNECT_TIMEOUT=3
+readonly ROLE=${q(spec.roles.replication.name)}
+
+# backend index, node id, host, port, synchronous (1) or not (0)
+readonly NODES=(
+${nodeLines.join('\n')}
+)
+# The slots each node makes once it is the primary: every other member's, then the extra ones.
+declare -rA SLOTS_SQL=(
+${slotLines.join('\n')}
+)
+
+log() { printf 'pgsynth failover: %s\\n' "$*" >&2; }
+
+# One value from one node, or nothing when it does not answer.
+ask() {
+  psql -X -A -t -q -w -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U "$ROLE" -d postgres -c "$3" 2>/dev/null
+}
+
+readonly failed=\${1:?usage: failover.sh DETACHED_NODE OLD_PRIMARY} old_primary=\${2:?usage: failover.sh DETACHED_NODE OLD_PRIMARY}
+if [[ "$failed" != "$old_primary" && "$old_primary" != -1 ]]; then
+  log "node $failed (a standby) detached; the primary stays"
+  exit 0
+fi
+
+chosen=''
+for entry in "\${NODES[@]}"; do
+  read -r index id host port _ <<<"$entry"
+  [[ "$index" == "$failed" ]] && continue
+  if [[ "$(ask "$host" "$port" 'SELECT pg_catalog.pg_is_in_recovery()')" == f ]]; then
+    log "$id is primary already"
+    chosen=$entry
+    break
+  fi
+done
+
+if [[ -z "$chosen" ]]; then
+  best_lsn=-1
+  best_sync=0
+  for entry in "\${NODES[@]}"; do
+    read -r index id host port sync <<<"$entry"
+    [[ "$index" == "$failed" ]] && continue
+    lsn=$(ask "$host" "$port" "SELECT pg_catalog.pg_wal_lsn_diff(greatest(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn()), '0/0')::bigint WHERE pg_catalog.pg_is_in_recovery()")
+    [[ "$lsn" =~ ^[0-9]+$ ]] || continue
+    if (( lsn > best_lsn || (lsn == best_lsn && sync > best_sync) )); then
+      chosen=$entry
+      best_lsn=$lsn
+      best_sync=$sync
+    fi
+  done
+  if [[ -z "$chosen" ]]; then
+    log "node $failed (the primary) detached and no standby answers: nothing to promote"
+    exit 1
+  fi
+  read -r index id host port sync <<<"$chosen"
+  log "promoting $id (WAL received up to byte $best_lsn$( ((sync)) && echo ', synchronous'))"
+  if [[ "$(ask "$host" "$port" 'SELECT pg_catalog.pg_promote(true, 60)')" != t ]]; then
+    log "pg_promote on $id failed; the cluster has no primary"
+    exit 1
+  fi
+fi
+
+read -r index id host port _ <<<"$chosen"
+ask "$host" "$port" 'CHECKPOINT' >/dev/null || log "CHECKPOINT on $id failed (the replication role needs pg_checkpoint, PostgreSQL 15+)"
+if ! ask "$host" "$port" "\${SLOTS_SQL[$index]}" >/dev/null; then
+  log "could not make the replication slots on $id: its standbys cannot stream until they exist"
+fi
+log "$id is the primary"
+exit 0
+`;
+}

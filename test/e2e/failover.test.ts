@@ -1,0 +1,317 @@
+/**
+ * Fault suite: the cluster loses its primary, a standby, its Pgpool-II, under a writer that records
+ * every id the server acknowledged through HAProxy's read-write port; afterwards exactly one node
+ * is primary and every acknowledged id is on it. Real PostgreSQL 15, Pgpool-II and HAProxy.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
+import { findFreePorts } from '../../src/local/ports.js';
+import { showPoolNodes } from '../../src/local/pgpool.js';
+import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
+import { localStatus } from '../../src/up/status.js';
+import { eventually, sleep, sql, workDir, type ConnConfig } from './readme-cluster.js';
+
+const NODES = ['pg-primary', 'pg-replica1', 'pg-replica2'] as const;
+const dir = workDir('pgsynth-failover-');
+const localDir = join(dir, 'local');
+let cluster: Cluster;
+let local: LocalCluster;
+
+/** The README topology with a synchronous quorum (either standby confirms each commit) and default failover settings. */
+async function failoverCluster(): Promise<Cluster> {
+  const [p0, p1, p2, pool, pcp, rw, ro] = (await findFreePorts(7)) as [number, number, number, number, number, number, number];
+  const c = new Cluster({ name: 'shop', postgresVersion: 15 });
+  const primary = new Primary(c, 'pg-primary', { hostPort: p0, database: 'app', synchronousStandbyNames: 'ANY 1 ("pg-replica1", "pg-replica2")' });
+  const r1 = new Replica(c, 'pg-replica1', { primary, hostPort: p1 });
+  const r2 = new Replica(c, 'pg-replica2', { primary, hostPort: p2 });
+  const pgpool = new PgPool(c, 'pgpool', { backends: [primary, r1, r2], hostPort: pool, pcpHostPort: pcp, numInitChildren: 16, maxPool: 2 });
+  new Haproxy(c, 'haproxy', { upstream: pgpool, readWrite: { hostPort: rw }, readOnly: { hostPort: ro } });
+  return c;
+}
+
+const superuser = (id: string): ConnConfig => local.connection(id, { user: 'postgres', database: 'app' });
+
+/** Which running nodes answer as primary, and each running node's timeline. */
+async function roles(): Promise<{ primaries: string[]; standbys: string[]; timelines: Record<string, number> }> {
+  const primaries: string[] = [];
+  const standbys: string[] = [];
+  const timelines: Record<string, number> = {};
+  for (const id of NODES) {
+    const rows = await sql<{ standby: boolean; tli: number }>(
+      superuser(id),
+      `SELECT pg_is_in_recovery() AS standby,
+              CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
+                   ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS tli`,
+    ).catch(() => []);
+    const row = rows[0];
+    if (!row) continue;
+    (row.standby ? standbys : primaries).push(id);
+    timelines[id] = row.tli;
+  }
+  return { primaries, standbys, timelines };
+}
+
+/**
+ * Inserts ids 1, 2, … through HAProxy RW, one per transaction, reconnecting after any error;
+ * `acked` holds the ids whose COMMIT returned. Bounded: stops by itself after `maxMs`.
+ */
+let nextId = 1; // shared: a later writer never reuses an id an earlier one wrote
+
+class Writer {
+  readonly acked: number[] = [];
+  /** When the INSERT of each acknowledged id was sent. */
+  readonly sentAt: number[] = [];
+  errors = 0;
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly config: ConnConfig, maxMs = 240_000) {
+    const deadline = Date.now() + maxMs;
+    this.done = this.loop(deadline);
+  }
+
+  private async loop(deadline: number): Promise<void> {
+    while (this.running && Date.now() < deadline) {
+      const client = new pg.Client({ ...this.config, connectionTimeoutMillis: 2_000, query_timeout: 10_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        while (this.running && Date.now() < deadline) {
+          const id = nextId++;
+          const sent = Date.now();
+          await client.query('INSERT INTO acked (id) VALUES ($1)', [id]);
+          this.acked.push(id);
+          this.sentAt.push(sent);
+        }
+      } catch {
+        this.errors++;
+        await sleep(50);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+  }
+
+  /** Milliseconds from `since` to the first acknowledged write sent after it (a commit in flight before it does not count). */
+  async firstAckAfter(since: number, timeoutMs = 60_000): Promise<number> {
+    const at = await eventually(async () => this.sentAt.find((t) => t > since), 'a write acknowledged through HAProxy RW', timeoutMs);
+    return at - since;
+  }
+
+  /** The longest time between two acknowledged writes sent after `from`. */
+  longestGap(from: number): number {
+    const times = [from, ...this.sentAt.filter((t) => t > from)];
+    return Math.max(...times.slice(1).map((t, i) => t - times[i]!));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+  }
+}
+
+/** Every acknowledged id is on the node that is primary now. */
+async function expectAllAcked(writer: Writer): Promise<void> {
+  const primary = await local.primary();
+  expect(primary).toBeDefined();
+  const ids = [...writer.acked]; // the writer goes on acknowledging while this reads
+  const [row] = await sql<{ n: string }>(superuser(primary!), 'SELECT count(*) AS n FROM acked WHERE id = ANY($1::int[])', [ids]);
+  expect(Number(row?.n), `acknowledged ids present on ${primary}`).toBe(ids.length);
+}
+
+async function expectOnePrimaryAndFollowers(): Promise<string> {
+  const { primaries, standbys, timelines } = await eventually(async () => {
+    const r = await roles();
+    return r.primaries.length === 1 && r.standbys.every((s) => r.timelines[s] === r.timelines[r.primaries[0]!]) ? r : undefined;
+  }, 'one primary and every running standby on its timeline', 30_000);
+  expect(primaries).toHaveLength(1);
+  for (const s of standbys) expect(timelines[s], `${s} follows the primary's timeline`).toBe(timelines[primaries[0]!]);
+  return primaries[0]!;
+}
+
+/** Every node streams again and Pgpool-II has all three up with that primary. */
+async function expectHealed(primary: string): Promise<void> {
+  await eventually(async () => {
+    const rows = await sql<{ application_name: string }>(superuser(primary), "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
+    return rows.length === 2;
+  }, `both standbys streaming from ${primary}`, 30_000);
+  await eventually(async () => {
+    const nodes = await showPoolNodes(local.connection('pgpool'));
+    const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting');
+    const primaryNode = nodes.find((n) => n.role === 'primary');
+    return up.length === 3 && primaryNode && local.spec.pgpools[0]!.backends[primaryNode.nodeId]?.nodeId === primary;
+  }, `Pgpool-II with 3 nodes up and ${primary} primary`, 30_000);
+}
+
+beforeAll(async () => {
+  cluster = await failoverCluster();
+  local = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' } });
+  await sql(local.connection('pg-primary'), 'CREATE TABLE acked (id int PRIMARY KEY)');
+}, 120_000);
+
+afterAll(async () => {
+  await local?.stop({ purge: !process.env.PGSYNTH_KEEP_TMP });
+  if (process.env.PGSYNTH_KEEP_TMP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('automatic failover under a writer (kill -9 of the primary, five times in a row)', () => {
+  test('one primary after each failover, writes resume by themselves, no acknowledged write lost, the old primary rejoins as a standby', async () => {
+    const writer = new Writer(local.connection('haproxy'));
+    const rto: number[] = [];
+    try {
+      await writer.firstAckAfter(Date.now());
+      for (let round = 0; round < 5; round++) {
+        const old = (await local.primary())!;
+        await sleep(300);
+        const killedAt = Date.now();
+        await local.killService(old, 'SIGKILL');
+        rto.push(await writer.firstAckAfter(killedAt));
+        const now = await expectOnePrimaryAndFollowers();
+        expect(now, `round ${round}: another node took over`).not.toBe(old);
+        await expectAllAcked(writer);
+        await local.startService(old);
+        const [row] = await sql<{ standby: boolean }>(superuser(old), 'SELECT pg_is_in_recovery() AS standby');
+        expect(row?.standby, `${old} came back as a standby`).toBe(true);
+        expect(await expectOnePrimaryAndFollowers()).toBe(now);
+        await expectHealed(now);
+      }
+    } finally {
+      await writer.stop();
+    }
+    await expectAllAcked(writer);
+    expect(writer.acked.length).toBeGreaterThan(50);
+    console.log(`failover RTO (kill -9 → first acknowledged write through HAProxy RW), ms: ${rto.join(', ')}`);
+  }, 300_000);
+});
+
+describe('planned switchover', () => {
+  test('switches under a writer with no acknowledged write lost; the old primary follows', async () => {
+    const writer = new Writer(local.connection('haproxy'));
+    try {
+      await writer.firstAckAfter(Date.now());
+      const old = (await local.primary())!;
+      const target = NODES.find((n) => n !== old)!;
+      const started = Date.now();
+      await local.switchover(target);
+      await writer.firstAckAfter(Date.now());
+      console.log(`switchover write downtime: ${writer.longestGap(started)} ms`);
+      expect(await expectOnePrimaryAndFollowers()).toBe(target);
+      const [row] = await sql<{ standby: boolean }>(superuser(old), 'SELECT pg_is_in_recovery() AS standby');
+      expect(row?.standby).toBe(true);
+      await expectHealed(target);
+    } finally {
+      await writer.stop();
+    }
+    await expectAllAcked(writer);
+  }, 120_000);
+});
+
+describe('losing standbys and Pgpool-II', () => {
+  const isRunning = async (id: string) => (await localStatus(cluster, { localDir, env: {} })).services.find((s) => s.id === id)?.pid !== null;
+
+  /**
+   * New sessions through Pgpool-II and HAProxy RO, one SELECT each, for `ms`; returns the failures
+   * of sessions opened after `after()` (one already on the standby when it dies loses its server).
+   */
+  async function sessionsFor(ms: number, after: () => number): Promise<string[]> {
+    const failures: string[] = [];
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      for (const config of [local.connection('pgpool'), local.connection('haproxy', { frontend: 'ro' })]) {
+        const opened = Date.now();
+        await sql(config, 'SELECT count(*) FROM acked').catch((error: Error) => {
+          if (opened > after()) failures.push(`${config.port} at +${opened - after()} ms: ${error.message}`);
+        });
+      }
+    }
+    return failures;
+  }
+
+  /** Stops a standby while new sessions run; returns the failures of sessions opened after the stop began. */
+  async function loseStandby(stop: (id: string) => Promise<void>): Promise<{ standby: string; primary: string; failures: string[] }> {
+    const primary = (await local.primary())!;
+    const standby = NODES.find((n) => n !== primary)!;
+    let stoppedAt = Number.POSITIVE_INFINITY;
+    const during = sessionsFor(6_000, () => stoppedAt);
+    await sleep(500);
+    stoppedAt = Date.now();
+    await stop(standby);
+    const failures = await during;
+    await eventually(async () => !(await isRunning(standby)), `${standby} to stop`, 30_000);
+    await local.startService(standby);
+    await expectHealed(primary);
+    return { standby, primary, failures };
+  }
+
+  /** Failures of sessions opened more than `ms` after the stop began. */
+  const laterThan = (failures: string[], ms: number) => failures.filter((f) => Number(/at \+(\d+) ms/.exec(f)?.[1]) > ms);
+
+  // Pgpool-II restarts its children on every failover event, so a session opened at that very
+  // moment can be cut; none opened after the node is detached fails.
+  test('a standby stopped through pgsynth (detached first, then a fast shutdown): new sessions keep working', async () => {
+    const { failures } = await loseStandby((id) => local.stopService(id));
+    expect(laterThan(failures, 1_500)).toEqual([]);
+    console.log(`standby stopped through pgsynth: ${failures.length} failed new sessions ${JSON.stringify(failures)}`);
+  }, 120_000);
+
+  test('a standby killed (SIGKILL): new sessions through Pgpool-II and HAProxy RO keep working', async () => {
+    const { failures } = await loseStandby((id) => local.killService(id, 'SIGKILL'));
+    expect(laterThan(failures, 4_000)).toEqual([]);
+    console.log(`standby killed: ${failures.length} failed new sessions ${JSON.stringify(failures)}`);
+  }, 120_000);
+
+  test('a standby sent SIGTERM from outside: new sessions fail only until the health check detaches it, none after', async () => {
+    const { failures } = await loseStandby((id) => local.killService(id, 'SIGTERM'));
+    // Smart shutdown answers new connections with an error, which Pgpool-II 4.3 cannot skip
+    // ("unable to read message kind"): about period + maxRetries × retryDelay = 3 s by default.
+    expect(laterThan(failures, 4_000)).toEqual([]);
+    console.log(`outside SIGTERM: ${failures.length} failed new sessions, the last at ${failures.at(-1) ?? 'none'}`);
+  }, 120_000);
+
+  test('both standbys lost: commits wait and status counts them; they complete when a standby returns', async () => {
+    const primary = (await local.primary())!;
+    const standbys = NODES.filter((n) => n !== primary);
+    for (const s of standbys) await local.stopService(s);
+    const client = new pg.Client(local.connection(primary));
+    client.on('error', () => {});
+    await client.connect();
+    const commit = client.query('INSERT INTO acked (id) VALUES (-1)');
+    const status = await eventually(async () => {
+      const s = await localStatus(cluster, { localDir, env: {} });
+      const line = s.services.find((x) => x.id === primary);
+      return line?.detail.includes('1 commits waiting for a synchronous standby') ? line : undefined;
+    }, 'status to show the waiting commit', 15_000);
+    expect(status.role).toBe('primary');
+    await local.startService(standbys[0]!);
+    await commit;
+    await client.end();
+    await local.startService(standbys[1]!);
+    await expectHealed(primary);
+  }, 120_000);
+
+  test('Pgpool-II restarted: clients connect again and the node states are right', async () => {
+    const primary = (await local.primary())!;
+    await local.stopService('pgpool');
+    await local.startService('pgpool');
+    await expectHealed(primary);
+    const [row] = await sql<{ n: string }>(local.connection('haproxy'), 'SELECT count(*) AS n FROM acked');
+    expect(Number(row?.n)).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('synth up after a failover restarts the old primary as a standby, never as a second primary', async () => {
+    const old = (await local.primary())!;
+    await local.killService(old, 'SIGKILL');
+    const now = await eventually(async () => {
+      const r = await roles();
+      return r.primaries.length === 1 && r.primaries[0] !== old ? r.primaries[0] : undefined;
+    }, 'a new primary', 30_000);
+    const again = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' } });
+    expect(again.alreadyRunning).toBe(false);
+    expect(await expectOnePrimaryAndFollowers()).toBe(now);
+    await expectHealed(now);
+  }, 120_000);
+});
