@@ -28,12 +28,11 @@ async function groupStates(ctx: LocalRuntime, id: string): Promise<MemberState[]
   return memberStates(ctx, groupOf(ctx, ctx.node(id)));
 }
 
-/** pg_promote on a running standby, then what its standbys need: a checkpoint (for pg_rewind) and their slots. */
+/** pg_promote on a running standby, then the slots its standbys stream through (a synchronous commit waits for one). */
 async function promoteRunning(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
   await ctx.progress.step(`promote ${node.id}`, async () => {
     const [row] = await query<{ promoted: boolean }>(ctx.superuserConn(node, { queryTimeoutMs: 70_000 }), 'SELECT pg_catalog.pg_promote(true, 60) AS promoted');
     if (!row?.promoted) throw new LocalRunError('PROMOTE_FAILED', `${node.id} did not finish its promotion within 60 s`, { fix: `Read ${node.paths.logFile}.` });
-    await query(ctx.superuserConn(node, { queryTimeoutMs: 60_000 }), 'CHECKPOINT');
     await ensurePrimarySlots(ctx, node);
   });
 }

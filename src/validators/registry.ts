@@ -5,6 +5,9 @@ import { applicationNameFormat } from './rules/application-name-format.js';
 import { applicationNamesUnique } from './rules/application-names-unique.js';
 import { bindAddressLoopback } from './rules/bind-address.js';
 import { containerPortsUnique } from './rules/container-ports-unique.js';
+import { failoverCandidatesHaveSlots } from './rules/failover-candidate-slots.js';
+import { failoverNeedsHealthChecks } from './rules/failover-health-checks.js';
+import { rewindNeedsFullPageWrites } from './rules/rewind-full-page-writes.js';
 import { haproxyReadOnlyHasStandby } from './rules/haproxy-read-only-standby.js';
 import { haproxyReadWriteReachesPrimaryOnly } from './rules/haproxy-read-write-primary.js';
 import { haproxyServerMaxConnFitsPgpool } from './rules/haproxy-server-maxconn.js';
@@ -66,6 +69,9 @@ export const RULES: readonly Rule[] = [
   applicationNamesUnique,
   bindAddressLoopback,
   containerPortsUnique,
+  failoverCandidatesHaveSlots,
+  failoverNeedsHealthChecks,
+  rewindNeedsFullPageWrites,
   haproxyReadOnlyHasStandby,
   haproxyReadWriteReachesPrimaryOnly,
   haproxyServerMaxConnFitsPgpool,

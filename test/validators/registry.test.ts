@@ -10,6 +10,7 @@ const RANGES: Array<[number, number]> = [
   [100, 139],
   [140, 169],
   [170, 189],
+  [210, 229],
 ];
 
 describe('the rule registry', () => {

@@ -729,6 +729,33 @@ const CASES: Case[] = [
     field: 'localDir',
     message: ["localDir '/tmp/db,old/shop' contains a comma"],
   },
+  {
+    code: 'PGS210',
+    name: 'automatic failover without health checks',
+    bad: () => shop({ pgpool: { healthCheck: { period: 0 } } }).cluster,
+    good: () => shop({ pgpool: { healthCheck: { period: 0 }, failover: 'manual' } }).cluster,
+    path: 'shop/pgpool',
+    field: 'healthCheck.period',
+    message: ['healthCheck.period is 0, so a lost primary is never detected'],
+  },
+  {
+    code: 'PGS211',
+    name: 'a failover candidate without room for the slots of the others',
+    bad: () => shop({ r1: { maxReplicationSlots: 2 } }).cluster,
+    good: () => shop({ r1: { maxReplicationSlots: 3 } }).cluster,
+    path: 'shop/pg-replica1',
+    field: 'maxReplicationSlots',
+    message: ['once promoted it needs 3 replication slots (pg_primary, pg_replica2, and 1 for a base backup) but maxReplicationSlots is 2'],
+  },
+  {
+    code: 'PGS212',
+    name: 'full_page_writes off on a node pg_rewind may have to rewind',
+    bad: () => shop({ primary: { settings: { full_page_writes: false } } }).cluster,
+    good: () => shop({ primary: { settings: { full_page_writes: true } } }).cluster,
+    path: 'shop/pg-primary',
+    field: 'settings.full_page_writes',
+    message: ['full_page_writes is off: pg_rewind cannot bring this node back'],
+  },
 ];
 
 const severityOf = new Map(RULES.map((r) => [r.code, r.severity]));

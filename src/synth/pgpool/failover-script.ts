@@ -53,8 +53,8 @@ ${markerComment('#')}
 # When the primary is lost it promotes the standby that received the most WAL (a synchronous one
 # on a tie): WAL is one stream, so that standby holds every commit any other standby confirmed,
 # and the others can follow it. A node already primary (a manual promote got there first) is
-# kept instead. Then it checkpoints the new primary (pg_rewind reads the new timeline from its
-# control file) and makes the slots its standbys stream through. Pgpool ignores the exit status.
+# kept instead. Then it makes the slots its standbys stream through and checkpoints the new
+# primary (pg_rewind reads the new timeline from its control file). Pgpool ignores the exit status.
 set -uo pipefail
 
 # psql of any major: PATH, then Debian's and the official images' places.
@@ -123,10 +123,12 @@ if [[ -z "$chosen" ]]; then
 fi
 
 read -r index id host port _ <<<"$chosen"
-ask "$host" "$port" 'CHECKPOINT' >/dev/null || log "CHECKPOINT on $id failed (the replication role needs pg_checkpoint, PostgreSQL 15+)"
+# Slots first: a synchronous commit on the new primary waits until a standby streams through one.
 if ! ask "$host" "$port" "\${SLOTS_SQL[$index]}" >/dev/null; then
   log "could not make the replication slots on $id: its standbys cannot stream until they exist"
 fi
+# In the background: Pgpool-II serves no client until this script ends, and only pg_rewind needs it.
+( ask "$host" "$port" 'CHECKPOINT' >/dev/null || log "CHECKPOINT on $id failed (the replication role needs pg_checkpoint, PostgreSQL 15+)" ) &
 log "$id is the primary"
 exit 0
 `;
