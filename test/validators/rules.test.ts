@@ -321,7 +321,7 @@ const CASES: Case[] = [
   },
   {
     code: 'PGS070',
-    name: 'a newline in an explicit backend host (seed 001)',
+    name: 'a newline in an explicit backend host',
     bad: () => shop({ pgpool: (n) => ({ backends: [n.primary, { host: 'pg-replica2\nhost all all 0.0.0.0/0 trust', port: 5432 }] }) }).cluster,
     good: () => shop({ pgpool: (n) => ({ backends: [n.primary, { host: 'pg-replica2', port: 5432 }] }) }).cluster,
     path: 'shop/pgpool',
@@ -485,7 +485,7 @@ const CASES: Case[] = [
   },
   {
     code: 'PGS100',
-    name: 'a backend at the published port (seed 001), on both targets',
+    name: 'a backend at the published port, on both targets',
     bad: () => shop({ pgpool: (n) => ({ backends: [n.primary, n.r1!, { host: 'pg-replica2', port: 5613 }] }) }).cluster,
     good: () => shop().cluster,
     count: 2,
