@@ -4,6 +4,7 @@ import type { Cluster } from '../../model/cluster.js';
 import { appRoleFor, downLocal, haproxyStatsUrl, localStatus, localUrls, postgresUrl, resolveLocalSpec, upLocal, type LocalRuntime } from '../../up/index.js';
 import { formatSeconds } from '../../up/progress.js';
 import type { CliArgs } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
 import { dim, green, printDiagnostics, yellow, type Output } from '../output.js';
 
 // `synth up`, `synth down` and `synth status`: the local runtime behind the command line.
@@ -54,7 +55,7 @@ function printConnections(o: Output, runtime: LocalRuntime): void {
   o.out(`Logs: ${shown(spec.localDir)}/<service>/*.log    Stop: synth down (keeps data), synth down --purge (deletes it)`);
 }
 
-async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   const result = await upLocal(cluster, { ...(args.pgBin ? { pgBin: args.pgBin } : {}), progress: (line) => o.out(line) });
   printDiagnostics(o, result.warnings);
   const { spec } = result.runtime;
@@ -64,29 +65,30 @@ async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
     o.out(green(o, `${spec.id} is ready in ${formatSeconds(result.durationMs)} (${shown(spec.localDir)})`));
   }
   printConnections(o, result.runtime);
-  return 0;
+  return ExitCode.ok;
 }
 
-async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   const result = await downLocal(cluster, { purge: args.purge, progress: (line) => o.out(line) });
   const spec = resolveLocalSpec(cluster);
   const what = result.stopped.length ? `stopped ${result.stopped.length} services in ${formatSeconds(result.durationMs)}` : 'nothing to stop';
   const data = result.purged ? `deleted ${shown(spec.localDir)}` : existsSync(spec.localDir) ? `data kept in ${shown(spec.localDir)}` : 'no local data';
   o.out(green(o, `${spec.id}: ${what}; ${data}`));
-  return 0;
+  return ExitCode.ok;
 }
 
-async function status(o: Output, cluster: Cluster): Promise<number> {
+async function status(o: Output, cluster: Cluster): Promise<ExitCode> {
   const result = await localStatus(cluster);
   const rows = [['SERVICE', 'PID', 'PORT', 'ROLE', 'STATE']];
   for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail]);
   o.out(`${result.cluster} (${shown(result.localDir)})`);
   for (const line of table(rows)) o.out(line);
-  return 0;
+  // Like `service status`: a script can tell a whole cluster from one with a service down.
+  return result.services.every((s) => s.pid !== null) ? ExitCode.ok : ExitCode.runtime;
 }
 
 /** Runs `up`, `down` or `status` for the loaded cluster; returns the exit code. */
-export function runLocalCommand(command: 'up' | 'down' | 'status', o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+export function runLocalCommand(command: 'up' | 'down' | 'status', o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   switch (command) {
     case 'up':
       return up(o, cluster, args);
