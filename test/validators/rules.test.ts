@@ -289,7 +289,7 @@ const CASES: Case[] = [
     good: () => shop({ r1: { synchronous: true }, primary: { synchronousStandbyNames: SYNC_BOTH } }).cluster,
     path: 'shop/pg-primary',
     field: 'synchronousStandbyNames',
-    message: [`'FIRST 1 ("pg-replica1")' (derived from synchronous: true) has 1 candidate(s) for 1 synchronous standby(s)`, 'every commit blocks while pg-replica1 is down'],
+    message: [`'FIRST 1 ("pg-replica1")' (derived from synchronous: true) has 1 candidate for 1 synchronous standby`, 'every commit blocks while pg-replica1 is down'],
     fix: [`synchronousStandbyNames: '${SYNC_BOTH}' on shop/pg-primary`],
   },
   {

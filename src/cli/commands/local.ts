@@ -6,7 +6,7 @@ import { isServiceRunning, readState } from '../../up/state.js';
 import { formatSeconds } from '../../up/progress.js';
 import type { CliArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
-import { dim, green, printDiagnostics, yellow, type Output } from '../output.js';
+import { dim, green, plural, printDiagnostics, yellow, type Output } from '../output.js';
 
 // `synth up`, `synth down` and `synth status`: the local runtime behind the command line.
 
@@ -87,7 +87,7 @@ async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode>
 async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   const result = await downLocal(cluster, { purge: args.purge, progress: (line) => o.out(line) });
   const spec = resolveLocalSpec(cluster);
-  const what = result.stopped.length ? `stopped ${result.stopped.length} services in ${formatSeconds(result.durationMs)}` : 'nothing to stop';
+  const what = result.stopped.length ? `stopped ${plural(result.stopped.length, 'service')} in ${formatSeconds(result.durationMs)}` : 'nothing to stop';
   const data = result.purged ? `deleted ${shown(spec.localDir)}` : existsSync(spec.localDir) ? `data kept in ${shown(spec.localDir)}` : 'no local data';
   o.out(green(o, `${spec.id}: ${what}; ${data}`));
   return ExitCode.ok;

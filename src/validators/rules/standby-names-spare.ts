@@ -26,7 +26,7 @@ export const standbyNamesHaveSpare = defineRule({
         {
           node: config.primary,
           field: SSN_FIELD,
-          message: `${describeValue(config)} has ${picked.length} candidate(s) for ${num} synchronous standby(s): every commit blocks while ${blocked}`,
+          message: `${describeValue(config)} has ${picked.length} candidate${picked.length === 1 ? '' : 's'} for ${num} synchronous standby${num === 1 ? '' : 's'}: every commit blocks while ${blocked}`,
           fix,
         },
       ];
