@@ -181,6 +181,8 @@ async function runDoc(name: string, markdown: string, project: string): Promise<
       }
       continue;
     }
+    // a file tree or an output sample; commands in it would silently escape the suite
+    if (/^(\$ |npx |npm |synth )/m.test(block.text)) report.failures.push(`${where}: commands in a block without a sh or console info string: mark it so it runs`);
     report.illustrations += 1;
   }
 
@@ -265,7 +267,7 @@ describe('the docs run as tests', () => {
     expect([...reports.values()].flatMap((r) => r.skipped)).toEqual(SKIPPED);
   });
 
-  it('fails on a deliberately broken example: a failing command, a transcript that lies, a type error', async () => {
+  it('fails on a deliberately broken example: a failing command, a transcript that lies, commands hidden in a plain block, a type error', async () => {
     const broken = [
       '```ts',
       "import { Cluster } from 'pgsynth';",
@@ -288,13 +290,18 @@ describe('the docs run as tests', () => {
       '```sh',
       'docker compose up -d',
       '```',
+      '',
+      '```',
+      '$ npx synth up',
+      '```',
     ].join('\n');
     const report = await runDoc('broken.md', broken, join(work, 'broken'));
     expect(report.skipped).toEqual(['broken.md: docker compose up -d (needs a Docker engine)']);
-    expect(report.failures).toHaveLength(4);
+    expect(report.failures).toHaveLength(5);
     expect(report.failures[0]).toMatch(/^broken\.md:7: the block exited 2:\n.*Unknown option '--frobnicate'/s);
     expect(report.failures[1]).toMatch(/^broken\.md:11: \$ npx synth validate\nthe doc shows:\nshop: no problems found\nit printed .*PGS053/s);
     expect(report.failures[2]).toMatch(/^broken\.md:11: \$ npx synth explain PGS053\nthe doc shows:\nPGS053 \(error\)/);
-    expect(report.failures[3]).toMatch(/^broken\.md: TypeScript blocks do not type-check:\nbroken\.md:2 \(test\/block-2\.ts\)/);
+    expect(report.failures[3]).toBe('broken.md:24: commands in a block without a sh or console info string: mark it so it runs');
+    expect(report.failures[4]).toMatch(/^broken\.md: TypeScript blocks do not type-check:\nbroken\.md:2 \(test\/block-2\.ts\)/);
   }, 120_000);
 });
