@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { exitCodesHelp } from './exit-codes.js';
 
 export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'promote', 'switchover', 'rejoin'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -20,7 +21,7 @@ export interface CliArgs {
   version: boolean;
 }
 
-/** Thrown for a malformed command line: exit code 2 and the usage text. */
+/** Thrown for a malformed command line: ExitCode.usage and the usage text. */
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -92,4 +93,4 @@ Options:
   -h, --help         show this help
   -v, --version      show the version
 
-Exit codes: 0 ok, 1 validation errors or drift, 2 usage or loading errors.`;
+${exitCodesHelp()}`;

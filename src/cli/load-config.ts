@@ -9,7 +9,7 @@ import { isPgsynthError } from '../validators/diagnostic.js';
 
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
 
-/** A config that could not be found or loaded: exit code 2, with the config's own file:line when known. */
+/** A config that could not be found or loaded: ExitCode.usage, with the config's own file:line when known. */
 export class ConfigLoadError extends Error {}
 
 export function findConfig(explicit: string | undefined, cwd = process.cwd()): string {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
+import { exitCodeOf, ExitCode } from './exit-codes.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
 import { isPgsynthError } from '../validators/diagnostic.js';
 import { packageFile } from '../package-root.js';
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 validation errors or drift, 2 usage or loading errors. */
+/** Runs the CLI and returns its exit code (the taxonomy in exit-codes.ts). */
 export async function runCli(argv: string[], o: Output = consoleOutput()): Promise<number> {
   let args: CliArgs;
   try {
@@ -13,26 +14,26 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     o.err(`synth: ${error.message}\n\n${USAGE}`);
-    return 2;
+    return ExitCode.usage;
   }
   if (args.help) {
     o.out(USAGE);
-    return 0;
+    return ExitCode.ok;
   }
   if (args.version) {
     o.out(packageVersion());
-    return 0;
+    return ExitCode.ok;
   }
   try {
     return await dispatch(args, o);
   } catch (error) {
     if (isPgsynthError(error)) {
       printDiagnostics(o, error.diagnostics);
-      return 1;
+      return ExitCode.refused;
     }
     if (error instanceof UsageError) {
       o.err(`synth: ${error.message}`);
-      return 2;
+      return ExitCode.usage;
     }
     if (error instanceof ConfigLoadError || isUserFacing(error)) {
       o.err(`${red(o, 'error')} ${(error as Error).message}`);
@@ -62,11 +63,13 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
     case 'up':
     case 'down':
     case 'status':
-      return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
+      return runtimeCommand(o, async () => (await import('./commands/local.js')).runLocalCommand(args.command as 'up' | 'down' | 'status', o, cluster, args));
     case 'promote':
     case 'switchover':
     case 'rejoin':
-      return (await import('./commands/failover.js')).runFailoverCommand(args.command, o, cluster, args);
+      return runtimeCommand(o, async () =>
+        (await import('./commands/failover.js')).runFailoverCommand(args.command as 'promote' | 'switchover' | 'rejoin', o, cluster, args),
+      );
   }
   throw new UsageError(`unknown command '${args.command}'`);
 }
@@ -76,10 +79,19 @@ function isUserFacing(error: unknown): boolean {
   return error instanceof Error && typeof (error as { fix?: unknown }).fix === 'string';
 }
 
-function exitCodeOf(error: unknown): number {
-  const code = (error as { code?: unknown }).code;
-  // A hand-edited or foreign file in the way is a refusal to write, like drift: exit 1.
-  return typeof code === 'string' && /^PGS90[01]$/.test(code) ? 1 : 2;
+/**
+ * Runs a command that drives the cluster's processes. An error without a fix escaping it (a
+ * connection reset, a process gone mid-query) is still the cluster failing at runtime: exit 3
+ * with the stack, not the usage code.
+ */
+export async function runtimeCommand(o: Output, command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    if (isPgsynthError(error) || error instanceof UsageError || error instanceof ConfigLoadError || isUserFacing(error)) throw error;
+    o.err(`${red(o, 'error')} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return ExitCode.runtime;
+  }
 }
 
 function packageVersion(): string {

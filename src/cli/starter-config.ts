@@ -11,7 +11,7 @@ const cluster = new Cluster({ name: 'shop', postgresVersion: 17 });
 const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
 
 // One synchronous standby: commits wait for it. Two or more candidates with ANY 1 keep
-// commits going while one is down (see synth explain PGS052).
+// commits going while one is down (see synth explain PGS053).
 const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true });
 const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: 5613 });
 

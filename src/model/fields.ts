@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { isSecretRef, type SecretRef } from './secret.js';
 
 // Field schemas shared by the builders. Every string that can reach a generated file is
-// constrained here, so no newline, NUL or quote ever needs escaping downstream (seed 001 injects
-// pg_hba lines through a newline in an environment variable).
+// constrained here, so no newline, NUL or quote ever needs escaping downstream (a newline in an
+// environment variable could otherwise inject a pg_hba line).
 
 /** A service/host name: a DNS label, as compose service names and construct ids must be. */
 export const dnsLabel = z

@@ -63,7 +63,11 @@ export interface HaproxyProps {
   upstream: PgPool | Array<Primary | Replica>;
   /** Read-write frontend. */
   readWrite: HaproxyFrontendProps;
-  /** Read-only frontend (standbys first, the primary as backup). */
+  /**
+   * Read-only frontend. With a PgPool upstream it reaches Pgpool like the read-write one: Pgpool
+   * balances plain SELECTs over every node and does not refuse writes. With a list of nodes: the
+   * standbys first, the primary as backup.
+   */
   readOnly?: HaproxyFrontendProps;
   /** Stats page (HTTP), protected by basic auth. */
   stats?: HaproxyStatsProps;

@@ -55,9 +55,9 @@ afterAll(async () => {
 }, 60_000);
 
 describe('synth up / status / down', () => {
-  test('a PostgreSQL major that is not installed: exit 2, naming the package and the installed major', async () => {
+  test('a PostgreSQL major that is not installed: exit 3, naming the package and the installed major', async () => {
     const { code, err } = await synth('up', '--config', 'pg17.config.ts', '--pg-bin', '/usr/lib/postgresql/15/bin');
-    expect(code).toBe(2);
+    expect(code).toBe(3);
     expect(err.join('\n')).toMatch(/PostgreSQL 15\.\d+, but the cluster needs PostgreSQL 17/);
     expect(err.join('\n')).toMatch(/apt-get install postgresql-17.*postgresVersion: 15/s);
     expect(existsSync(localDir)).toBe(false);

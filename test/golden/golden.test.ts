@@ -15,6 +15,6 @@ describe.each(fixtureNames())('fixture %s', (name) => {
   });
 });
 
-it('has the five seeds, the README example and an every-option fixture', () => {
+it('has the five example fixtures, the README example and an every-option fixture', () => {
   expect(fixtureNames().length).toBeGreaterThanOrEqual(7);
 });

@@ -1,13 +1,13 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packTarball, ROOT } from './pack.js';
 
 // The test that proves the README: pack the library as npm would publish it, install the tarball
 // into a fresh consumer project, and use it there the way the README says.
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 
 const README_EXAMPLE = readFileSync(join(ROOT, 'README.md'), 'utf8').match(/`cluster\.config\.ts`:\n\n```ts\n([\s\S]*?)```/)?.[1];
@@ -23,9 +23,7 @@ function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string>
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'pgsynth-consumer-'));
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, stdio: 'pipe' });
-  tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  tarball = packTarball(work);
   consumer = join(work, 'consumer');
   mkdirSync(join(consumer, 'test'), { recursive: true });
   writeFileSync(

@@ -13,7 +13,7 @@ describe('the README example under every rule', () => {
     expect(diagnostics).toHaveLength(1);
     const [warning] = diagnostics;
     expect(warning).toMatchObject({ code: 'PGS053', severity: 'warning', path: 'shop/pg-primary', field: 'synchronousStandbyNames' });
-    expect(warning?.message).toContain('\'FIRST 1 ("pg-replica1")\' (derived from synchronous: true) has 1 candidate(s) for 1 synchronous standby(s)');
+    expect(warning?.message).toContain('\'FIRST 1 ("pg-replica1")\' (derived from synchronous: true) has 1 candidate for 1 synchronous standby');
     expect(warning?.fix).toContain('synchronousStandbyNames: \'ANY 1 ("pg-replica1", "pg-replica2")\'');
     expect(warning?.source?.file.endsWith('fixtures/readme-example/cluster.config.ts')).toBe(true);
     expect(warning?.source?.line).toBe(6);

@@ -289,7 +289,7 @@ const CASES: Case[] = [
     good: () => shop({ r1: { synchronous: true }, primary: { synchronousStandbyNames: SYNC_BOTH } }).cluster,
     path: 'shop/pg-primary',
     field: 'synchronousStandbyNames',
-    message: [`'FIRST 1 ("pg-replica1")' (derived from synchronous: true) has 1 candidate(s) for 1 synchronous standby(s)`, 'every commit blocks while pg-replica1 is down'],
+    message: [`'FIRST 1 ("pg-replica1")' (derived from synchronous: true) has 1 candidate for 1 synchronous standby`, 'every commit blocks while pg-replica1 is down'],
     fix: [`synchronousStandbyNames: '${SYNC_BOTH}' on shop/pg-primary`],
   },
   {
@@ -321,7 +321,7 @@ const CASES: Case[] = [
   },
   {
     code: 'PGS070',
-    name: 'a newline in an explicit backend host (seed 001)',
+    name: 'a newline in an explicit backend host',
     bad: () => shop({ pgpool: (n) => ({ backends: [n.primary, { host: 'pg-replica2\nhost all all 0.0.0.0/0 trust', port: 5432 }] }) }).cluster,
     good: () => shop({ pgpool: (n) => ({ backends: [n.primary, { host: 'pg-replica2', port: 5432 }] }) }).cluster,
     path: 'shop/pgpool',
@@ -485,7 +485,7 @@ const CASES: Case[] = [
   },
   {
     code: 'PGS100',
-    name: 'a backend at the published port (seed 001), on both targets',
+    name: 'a backend at the published port, on both targets',
     bad: () => shop({ pgpool: (n) => ({ backends: [n.primary, n.r1!, { host: 'pg-replica2', port: 5613 }] }) }).cluster,
     good: () => shop().cluster,
     count: 2,

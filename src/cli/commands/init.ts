@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Output } from '../output.js';
+import { ExitCode } from '../exit-codes.js';
 import { ConfigLoadError } from '../load-config.js';
 import { STARTER_CONFIG } from '../starter-config.js';
 
@@ -9,7 +10,7 @@ import { STARTER_CONFIG } from '../starter-config.js';
  * package.json and `.pgsynth/` to .gitignore. Refuses to overwrite the config or a different
  * `synth` script.
  */
-export function init(o: Output, cwd = process.cwd()): number {
+export function init(o: Output, cwd = process.cwd()): ExitCode {
   const configFile = resolve(cwd, 'cluster.config.ts');
   if (existsSync(configFile)) {
     throw new ConfigLoadError('cluster.config.ts already exists; init never overwrites it (delete it first to start over)');
@@ -33,7 +34,7 @@ export function init(o: Output, cwd = process.cwd()): number {
   }
   ignoreLocalData(o, cwd);
   o.out('next: npx synth validate && npx synth');
-  return 0;
+  return ExitCode.ok;
 }
 
 /** `synth up` keeps data and generated passwords in .pgsynth/: keep it out of git (appended, never rewritten). */

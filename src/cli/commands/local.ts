@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { appRoleFor, downLocal, haproxyStatsUrl, localStatus, localUrls, postgresUrl, resolveLocalSpec, upLocal, type LocalRuntime } from '../../up/index.js';
+import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, serviceIds, upLocal, type LocalRuntime } from '../../up/index.js';
+import { isServiceRunning, readState } from '../../up/state.js';
 import { formatSeconds } from '../../up/progress.js';
 import type { CliArgs } from '../args.js';
-import { dim, green, printDiagnostics, yellow, type Output } from '../output.js';
+import { ExitCode } from '../exit-codes.js';
+import { dim, green, plural, printDiagnostics, yellow, type Output } from '../output.js';
 
 // `synth up`, `synth down` and `synth status`: the local runtime behind the command line.
 
@@ -19,8 +21,8 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')}`.trimEnd());
 }
 
-/** Where to connect, and where each password is: never the password itself. */
-function printConnections(o: Output, runtime: LocalRuntime): void {
+/** Where to connect, and where each password is: never the password itself. With `only`, just those services' rows. */
+function printConnections(o: Output, runtime: LocalRuntime, only?: ReadonlySet<string>): void {
   const { spec, secrets } = runtime;
   const urls = localUrls(spec);
   const rows: string[][] = [];
@@ -37,7 +39,8 @@ function printConnections(o: Output, runtime: LocalRuntime): void {
   }
   o.out('');
   o.out('Connect:');
-  for (const line of table(rows)) o.out(line);
+  for (const line of table(only ? rows.filter(([id]) => only.has(id!)) : rows)) o.out(line);
+  if (only) return;
   o.out('');
   o.out('Passwords (not printed):');
   for (const { env, purpose } of spec.secrets) {
@@ -54,39 +57,54 @@ function printConnections(o: Output, runtime: LocalRuntime): void {
   o.out(`Logs: ${shown(spec.localDir)}/<service>/*.log    Stop: synth down (keeps data), synth down --purge (deletes it)`);
 }
 
-async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+/** Services that run now, from the state file `up` keeps (no query to any server). */
+function runningServices(cluster: Cluster): Set<string> {
+  const state = readState(localLayout(resolveLocalSpec(cluster)).stateFile);
+  return new Set(state?.services.filter(isServiceRunning).map((s) => s.id) ?? []);
+}
+
+async function up(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
+  const before = runningServices(cluster);
   const result = await upLocal(cluster, { ...(args.pgBin ? { pgBin: args.pgBin } : {}), progress: (line) => o.out(line) });
   printDiagnostics(o, result.warnings);
   const { spec } = result.runtime;
   if (result.alreadyRunning) {
     o.out(yellow(o, `${spec.id} is already running in ${shown(spec.localDir)}: nothing to do.`));
-  } else {
-    o.out(green(o, `${spec.id} is ready in ${formatSeconds(result.durationMs)} (${shown(spec.localDir)})`));
+    return ExitCode.ok;
   }
-  printConnections(o, result.runtime);
-  return 0;
+  const restarted = serviceIds(spec).filter((id) => !before.has(id));
+  if (before.size === 0 || restarted.length === 0) {
+    o.out(green(o, `${spec.id} is ready in ${formatSeconds(result.durationMs)} (${shown(spec.localDir)})`));
+    printConnections(o, result.runtime);
+  } else {
+    // Part of the cluster was running: say what changed, not the whole connection sheet again.
+    o.out(green(o, `${spec.id} is ready in ${formatSeconds(result.durationMs)}: started ${restarted.join(', ')} again; the other services kept running`));
+    printConnections(o, result.runtime, new Set(restarted));
+  }
+  return ExitCode.ok;
 }
 
-async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   const result = await downLocal(cluster, { purge: args.purge, progress: (line) => o.out(line) });
   const spec = resolveLocalSpec(cluster);
-  const what = result.stopped.length ? `stopped ${result.stopped.length} services in ${formatSeconds(result.durationMs)}` : 'nothing to stop';
+  const what = result.stopped.length ? `stopped ${plural(result.stopped.length, 'service')} in ${formatSeconds(result.durationMs)}` : 'nothing to stop';
   const data = result.purged ? `deleted ${shown(spec.localDir)}` : existsSync(spec.localDir) ? `data kept in ${shown(spec.localDir)}` : 'no local data';
   o.out(green(o, `${spec.id}: ${what}; ${data}`));
-  return 0;
+  return ExitCode.ok;
 }
 
-async function status(o: Output, cluster: Cluster): Promise<number> {
+async function status(o: Output, cluster: Cluster): Promise<ExitCode> {
   const result = await localStatus(cluster);
   const rows = [['SERVICE', 'PID', 'PORT', 'ROLE', 'STATE']];
   for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail]);
   o.out(`${result.cluster} (${shown(result.localDir)})`);
   for (const line of table(rows)) o.out(line);
-  return 0;
+  // Like `service status`: a script can tell a whole cluster from one with a service down.
+  return result.services.every((s) => s.pid !== null) ? ExitCode.ok : ExitCode.runtime;
 }
 
 /** Runs `up`, `down` or `status` for the loaded cluster; returns the exit code. */
-export function runLocalCommand(command: 'up' | 'down' | 'status', o: Output, cluster: Cluster, args: CliArgs): Promise<number> {
+export function runLocalCommand(command: 'up' | 'down' | 'status', o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCode> {
   switch (command) {
     case 'up':
       return up(o, cluster, args);

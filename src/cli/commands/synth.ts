@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
 import { synthesize } from '../../synth/synthesize.js';
 import { checkFiles, writeFiles } from '../../synth/writer.js';
+import { ExitCode } from '../exit-codes.js';
 import { dim, green, plural, printDiagnostics, red, yellow, type Output } from '../output.js';
 
 export interface SynthOptions {
@@ -11,7 +12,7 @@ export interface SynthOptions {
 }
 
 /** `synth` and `synth --check`: validate, render, then write (or compare) the output directory. */
-export function synth(o: Output, cluster: Cluster, options: SynthOptions): number {
+export function synth(o: Output, cluster: Cluster, options: SynthOptions): ExitCode {
   const { files, warnings } = synthesize(cluster);
   printDiagnostics(o, warnings);
   const outDir = resolve(options.out);
@@ -19,16 +20,17 @@ export function synth(o: Output, cluster: Cluster, options: SynthOptions): numbe
     const drift = checkFiles(files, outDir);
     if (drift.clean) {
       o.out(green(o, `${options.out}: ${plural(files.length, 'file')} up to date`));
-      return 0;
+      return ExitCode.ok;
     }
     o.out(drift.diff);
-    o.out(red(o, `${options.out}: ${plural(drift.drifted.length, 'file')} differ from cluster.config.ts; run synth to update them`));
-    return 1;
+    const n = drift.drifted.length;
+    o.out(red(o, `${options.out}: ${plural(n, 'file')} ${n === 1 ? 'differs' : 'differ'} from cluster.config.ts; run synth to update ${n === 1 ? 'it' : 'them'}`));
+    return ExitCode.refused;
   }
   const report = writeFiles(files, { outDir, force: options.force });
   for (const path of report.created) o.out(`${green(o, 'created')} ${options.out}/${path}`);
   for (const path of report.changed) o.out(`${yellow(o, 'changed')} ${options.out}/${path}`);
   for (const path of report.deleted) o.out(`${red(o, 'deleted')} ${options.out}/${path}`);
   o.out(dim(o, `${plural(report.unchanged.length, 'file')} unchanged`));
-  return 0;
+  return ExitCode.ok;
 }

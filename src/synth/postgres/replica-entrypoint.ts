@@ -5,7 +5,7 @@ import { nodeTitle } from './node-title.js';
 import { replicaPassfile, replicaRole, replicationConninfo } from './replication-conninfo.js';
 
 // The standby container's entrypoint: clone the primary once into an empty data directory, then
-// run whatever data is there on every later start. It never deletes data (the seeds' `rm -rf` of
+// run whatever data is there on every later start. It never deletes data (the common `rm -rf` of
 // PGDATA on each start re-copies the database at best and destroys it at worst).
 
 const WAIT_ATTEMPTS = 60;

@@ -6,7 +6,7 @@ export const allowedClientsNotWorldOpen = defineRule({
   code: 'PGS074',
   severity: 'warning',
   title: 'allowedClients does not admit every address (0.0.0.0/0)',
-  why: "A /0 line in pg_hba.conf admits the application role from any address, so the password is the only protection and every host that can route to a published port can try it (seed 001 ships host replication all 0.0.0.0/0). The default admits the cluster network only.",
+  why: "A /0 line in pg_hba.conf admits the application role from any address, so the password is the only protection and every host that can route to a published port can try it (compose examples often ship \"host replication all 0.0.0.0/0\", which lets any host stream a full copy of the data). The default admits the cluster network only.",
   fix: 'list the client networks, e.g. allowedClients: [\'10.8.0.0/24\'], or remove allowedClients to admit the cluster network only',
   example: "new Primary(cluster, 'pg-primary', { hostPort: 5611, allowedClients: ['0.0.0.0/0'] })",
   check(spec) {

@@ -7,7 +7,7 @@ export const pgpoolBackendReachable = defineRule({
   code: 'PGS100',
   severity: 'error',
   title: "Every Pgpool backend is an address Pgpool can reach: the node's service and the port it listens on",
-  why: "On compose, Pgpool reaches a node by its service name and the port it listens on inside its container, not the port published on the host (seed 001 sends Pgpool to 5433/5434 and every standby shows as down). Under synth up, nodes listen on their host ports on 127.0.0.1.",
+  why: "On compose, Pgpool reaches a node by its service name and the port it listens on inside its container, not the port published on the host (a common compose setup points Pgpool at a standby's published port, 5433, while the standby listens on 5432 inside its container: Pgpool marks every standby down). Under synth up, nodes listen on their host ports on 127.0.0.1.",
   fix: 'pass the node itself in backends (pgsynth derives host and port per target) instead of { host, port }',
   example: "new PgPool(cluster, 'pgpool', { hostPort: 9999, backends: [primary, { host: 'pg-replica1', port: 5612 }] })",
   check(spec) {

@@ -29,7 +29,7 @@ export const valuesSafeInFiles = defineRule({
   code: 'PGS070',
   severity: 'error',
   title: 'Free-text values contain no newline, carriage return, NUL, single quote or backslash',
-  why: "These values are written inside single-quoted postgresql.conf and pgpool.conf values (primary_conninfo, synchronous_standby_names, backend_hostname) and into shell scripts. A quote ends the value early, a backslash starts an escape, and a newline starts a new line of the file: seed 001 injects a pg_hba.conf line (\"host replication all 0.0.0.0/0 md5\") through a newline in an environment variable.",
+  why: "These values are written inside single-quoted postgresql.conf and pgpool.conf values (primary_conninfo, synchronous_standby_names, backend_hostname) and into shell scripts. A quote ends the value early, a backslash starts an escape, and a newline starts a new line of the file: a newline in an environment variable that ends up in one of them can add a pg_hba.conf line such as \"host replication all 0.0.0.0/0 md5\", letting any address ask for replication.",
   fix: 'remove the character from the value',
   example: "new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, applicationName: \"replica'1\" })",
   check(spec) {

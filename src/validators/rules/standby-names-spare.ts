@@ -5,7 +5,7 @@ export const standbyNamesHaveSpare = defineRule({
   code: 'PGS053',
   severity: 'warning',
   title: 'Synchronous replication has more candidate standbys than it waits for',
-  why: 'When the standbys that can confirm a commit are exactly as many as the primary waits for, losing one (a crash, a restart, a rebuild) blocks every commit on the primary until it is back; seed 003 runs into this with one synchronous standby. PostgreSQL\'s documentation: keep as many synchronous standbys as requested by naming more potential ones.',
+  why: 'When the standbys that can confirm a commit are exactly as many as the primary waits for, losing one (a crash, a restart, a rebuild) blocks every commit on the primary until it is back; with one synchronous standby, stopping it for a minor upgrade makes every write hang. PostgreSQL\'s documentation: keep as many synchronous standbys as requested by naming more potential ones.',
   fix: 'wait for ANY n of more than n standbys, e.g. synchronousStandbyNames: \'ANY 1 ("pg-replica1", "pg-replica2")\'',
   example: "new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true }) // the only synchronous standby",
   check(spec) {
@@ -26,7 +26,7 @@ export const standbyNamesHaveSpare = defineRule({
         {
           node: config.primary,
           field: SSN_FIELD,
-          message: `${describeValue(config)} has ${picked.length} candidate(s) for ${num} synchronous standby(s): every commit blocks while ${blocked}`,
+          message: `${describeValue(config)} has ${picked.length} candidate${picked.length === 1 ? '' : 's'} for ${num} synchronous standby${num === 1 ? '' : 's'}: every commit blocks while ${blocked}`,
           fix,
         },
       ];

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Cluster, PgPool, Primary, Replica, synthToMemory } from '../../src/index.js';
 import { loadFixture } from './fixtures.js';
 
-// Seed 001 points Pgpool at the replicas' published ports (postgres-replica-1:5433,
+// A common compose setup points Pgpool at the replicas' published ports (postgres-replica-1:5433,
 // postgres-replica-2:5434); inside the compose network they listen on 5432.
-describe('seed 001', () => {
+describe('Pgpool backends at published ports (fixture pgpool-load-balance)', () => {
   it('is rejected when written with its published-port backends', () => {
     const cluster = new Cluster({ name: 'pgpool-lb', postgresVersion: 17 });
     const primary = new Primary(cluster, 'postgres', { hostPort: 5432 });
@@ -27,7 +27,7 @@ describe('seed 001', () => {
   });
 
   it('built from the builders, synthesizes backends at the ports the nodes listen on', async () => {
-    const files = synthToMemory(await loadFixture('seed-001-pgpool-three-nodes'));
+    const files = synthToMemory(await loadFixture('pgpool-load-balance'));
     const backends = files['pgpool/pgpool.conf']!.split('\n').filter((l) => /^backend_(hostname|port)\d/.test(l));
     expect(backends.map((l) => l.replace(/\s+/g, ' '))).toEqual([
       "backend_hostname0 = 'postgres'",
