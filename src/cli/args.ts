@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status'] as const;
+export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'backup', 'backups', 'restore', 'check-backups'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -12,6 +12,12 @@ export interface CliArgs {
   force: boolean;
   purge: boolean;
   pgBin: string | undefined;
+  /** backup: full, diff or incr. */
+  type: string | undefined;
+  /** restore: latest, a backup label or a time. */
+  to: string | undefined;
+  /** restore: the directory to restore into. */
+  into: string | undefined;
   help: boolean;
   version: boolean;
 }
@@ -33,6 +39,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         force: { type: 'boolean' },
         purge: { type: 'boolean' },
         'pg-bin': { type: 'string' },
+        type: { type: 'string' },
+        to: { type: 'string' },
+        into: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -55,6 +64,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     force: v.force ?? false,
     purge: v.purge ?? false,
     pgBin: v['pg-bin'],
+    type: v.type,
+    to: v.to,
+    into: v.into,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -70,6 +82,10 @@ Commands:
   up                start the cluster locally with the real binaries (no Docker)
   down              stop the local cluster (keeps data unless --purge)
   status            show each local service, its PID, port, role and replication lag
+  backup            take a backup of the local cluster's current primary (--type full|diff|incr)
+  backups           list the backups, their sizes and the window a restore can reach
+  restore           restore --to <time|label|latest> --into DIR (a new directory)
+  check-backups     check archiving, the repository's checksums and WAL continuity
 
 Options:
   -c, --config FILE  config file (default: cluster.config.ts, .mts, .js or .mjs in this directory)
@@ -78,6 +94,9 @@ Options:
       --force        overwrite or delete generated files that were edited by hand
       --purge        with down: delete the local cluster's data too
       --pg-bin DIR   with up: directory of the PostgreSQL binaries
+      --type TYPE    with backup: full (default), diff or incr
+      --to TARGET    with restore: latest, a backup label, or a time with its zone
+      --into DIR     with restore: the new data directory (--force to replace a stopped node's)
   -h, --help         show this help
   -v, --version      show the version
 

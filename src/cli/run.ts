@@ -63,6 +63,11 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
     case 'down':
     case 'status':
       return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
+    case 'backup':
+    case 'backups':
+    case 'restore':
+    case 'check-backups':
+      return (await import('./commands/backup.js')).runBackupCommand(args.command, o, cluster, args);
   }
   throw new UsageError(`unknown command '${args.command}'`);
 }

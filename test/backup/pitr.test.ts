@@ -209,7 +209,10 @@ describe('pgBackRest under startLocalCluster', () => {
     try {
       const corrupt = await checkBackups(ctx);
       expect(corrupt.ok).toBe(false);
-      expect(corrupt.problems.join('\n')).toMatch(/pgbackrest verify/);
+      const damaged = victim.split('/').slice(-3).join('/');
+      // A broken lz4 stream fails decompression ("invalid result"); intact compression with other bytes fails the checksum.
+      expect(corrupt.problems.join('\n')).toMatch(/pgbackrest verify found damaged repository files: invalid (checksum|result) '?15-1\//);
+      expect(corrupt.problems.join('\n')).toContain(damaged);
     } finally {
       copyFileSync(aside, victim);
     }

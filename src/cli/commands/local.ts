@@ -82,6 +82,7 @@ async function status(o: Output, cluster: Cluster): Promise<number> {
   for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail]);
   o.out(`${result.cluster} (${shown(result.localDir)})`);
   for (const line of table(rows)) o.out(line);
+  if (result.backup !== undefined) o.out(`  backup: ${result.backup}`);
   return 0;
 }
 

@@ -204,12 +204,19 @@ export async function checkBackups(ctx: BackupContext): Promise<BackupCheck> {
     }
   }
   try {
-    const { stdout, stderr } = await runPgbackrest(ctx, ctx.spec.postgres[0]!, ['--output=text', '--verbose', 'verify'], 30 * 60_000);
-    const bad = `${stdout}\n${stderr}`.split('\n').filter((l) => /invalid|missing|checksum|error/i.test(l) && !/: 0\b/.test(l));
-    if (bad.length > 0) problems.push(`pgbackrest verify: ${bad.slice(0, 5).map((l) => l.trim()).join('; ')}`);
-    else notes.push('pgbackrest verify: every backup and WAL file matches its checksum');
+    // At log level info, verify names each damaged file; its summary says "status: error".
+    const { stdout, stderr } = await runPgbackrest(ctx, ctx.spec.postgres[0]!, ['--log-level-console=info', 'verify'], 30 * 60_000);
+    const text = `${stdout}\n${stderr}`;
+    const damaged = text
+      .split('\n')
+      .map((l) => /P\d\d\s+(?:INFO|WARN|ERROR): (.*)$/.exec(l)?.[1] ?? '')
+      .filter((m) => m && !/^(verify command|stanza:)/.test(m) && /invalid|missing|unable|corrupt|error/i.test(m));
+    if (damaged.length > 0 || /status: error/.test(text)) {
+      const list = damaged.slice(0, 5).join('; ') + (damaged.length > 5 ? ` and ${damaged.length - 5} more` : '');
+      problems.push(`pgbackrest verify found damaged repository files: ${list || 'see its output (status: error)'}; a restore that needs them fails (take a new full backup: synth backup --type full)`);
+    } else notes.push('pgbackrest verify: every backup and WAL file matches its checksum');
   } catch (e) {
-    problems.push(`pgbackrest verify found damaged files: ${firstLine(e)}`);
+    problems.push(`pgbackrest verify failed: ${firstLine(e)}`);
   }
   return { ok: problems.length === 0, problems, notes };
 }
