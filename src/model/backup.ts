@@ -58,6 +58,7 @@ export const backupPropsSchema = z.strictObject({
 });
 
 export interface BackupPosixRepository {
+  /** A directory (pgBackRest's `repo1-type=posix`). */
   type: 'posix';
   /**
    * The repository directory inside the containers (compose). Under `synth up` the repository
@@ -71,18 +72,26 @@ export interface BackupPosixRepository {
 
 /** S3-compatible object storage (AWS S3, MinIO, Ceph …): pgBackRest's `repo1-type=s3`. */
 export interface BackupS3Repository {
+  /** S3-compatible object storage (pgBackRest's `repo1-type=s3`). */
   type: 's3';
+  /** The bucket, which must exist. */
   bucket: string;
   /** e.g. 's3.eu-central-1.amazonaws.com' or 'minio.internal:9000' */
   endpoint: string;
+  /** The bucket's region, e.g. 'eu-central-1' (MinIO accepts any, e.g. 'us-east-1'). */
   region: string;
   /** Prefix inside the bucket. @default '/pgbackrest' */
   path?: string;
   /** 'path' for MinIO and most self-hosted stores. @default 'host' */
   uriStyle?: 'host' | 'path';
-  /** @default true */
+  /**
+   * Check the endpoint's TLS certificate; turn off only for a self-signed test endpoint.
+   * @default true
+   */
   verifyTls?: boolean;
+  /** The access key id, from this environment variable. */
   accessKeyId: SecretRef;
+  /** The secret access key, from this environment variable. */
   secretAccessKey: SecretRef;
 }
 
@@ -103,7 +112,10 @@ export interface BackupProps {
    * @default { full: '0 1 * * 0', diff: '0 1 * * 1-6', incr: null }
    */
   schedule?: { full?: string | null; diff?: string | null; incr?: string | null };
-  /** @default { type: 'lz4' } (fast; 'zst' is smaller, 'gz' is the most portable) */
+  /**
+   * Compression of backups and archived WAL: lz4 is fast, zst smaller, gz the most portable.
+   * @default { type: 'lz4' }
+   */
   compression?: { type?: 'lz4' | 'zst' | 'gz' | 'bz2' | 'none'; level?: number };
   /**
    * Encrypts the repository (aes-256-cbc). The passphrase cannot change after the first
