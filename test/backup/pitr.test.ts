@@ -72,13 +72,17 @@ function archiveSegments(): string[] {
   return files.sort();
 }
 
-beforeAll(async () => {
-  ports = await findFreePorts(3);
+function clusterOf(): Cluster {
   const cluster = new Cluster({ name: 'bk', postgresVersion: 15 });
   const primary = new Primary(cluster, 'pg-primary', { hostPort: ports[0]! });
   new Replica(cluster, 'pg-replica1', { primary, hostPort: ports[1]! });
   new Backup(cluster, 'backup', { retention: { full: 2 }, archiveTimeout: 10 });
-  local = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' } });
+  return cluster;
+}
+
+beforeAll(async () => {
+  ports = await findFreePorts(3);
+  local = await startLocalCluster(clusterOf(), { localDir, env: { PATH: process.env.PATH ?? '' } });
   ctx = contextForSpec(local.spec);
 }, 120_000);
 
@@ -249,5 +253,22 @@ describe('pgBackRest under startLocalCluster', () => {
       { id: 1, phase: 'timeline 1' },
       { id: 2, phase: 'timeline 2' },
     ]);
+  }, 180_000);
+
+  test('8 the primary is lost and no standby is usable: restore --force into its data directory, then up again', async () => {
+    await local.stop();
+    const [primary, replica] = local.spec.postgres;
+    renameSync(primary!.paths.dataDir, `${primary!.paths.dataDir}.lost`);
+    renameSync(replica!.paths.dataDir, `${replica!.paths.dataDir}.lost`);
+    const asked: string[][] = [];
+    await expect(restoreBackup(ctx, { to: 'latest', into: primary!.paths.dataDir, force: true, confirm: async () => false })).rejects.toMatchObject({ code: 'RESTORE_NOT_CONFIRMED' });
+    const result = await restoreBackup(ctx, { to: 'latest', into: primary!.paths.dataDir, force: true, confirm: async (lines) => (asked.push(lines), true) });
+    expect(result.replacedNode).toBe('pg-primary');
+    expect(asked[0]![0]).toContain(`bk/pg-primary's data directory ${primary!.paths.dataDir}`);
+    local = await startLocalCluster(clusterOf(), { localDir, env: { PATH: process.env.PATH ?? '' } });
+    const rows = await sql<{ id: number }>(local.connection('pg-primary', { user: 'postgres', database: 'app' }), 'SELECT id FROM across ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    const [standby] = await sql<{ r: boolean }>(su('pg-replica1'), 'SELECT pg_is_in_recovery() AS r');
+    expect(standby!.r).toBe(true);
   }, 180_000);
 });

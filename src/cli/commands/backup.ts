@@ -71,7 +71,7 @@ async function restore(o: Output, cluster: Cluster, args: CliArgs): Promise<numb
   const result = await restoreBackup(ctx, { to: args.to, into: args.into, force: args.force, confirm: (lines) => confirmOnTerminal(o, lines) });
   o.out(green(o, `restored ${args.to} into ${shown(result.dir)} in ${formatSeconds(result.durationMs)}`));
   if (result.replacedNode) {
-    o.out(`start it with synth up; it replays the archive to the target, then promotes`);
+    o.out(`${result.replacedNode} replayed the archive to the target and was promoted; start the cluster with synth up (standbys on the old timeline: move their data directories aside first, see docs/backup.md)`);
   } else {
     o.out('archive_mode is off in the copy, so it never pushes WAL into the cluster\'s repository. Start it on a free port:');
     o.out(`  pg_ctl -D ${shown(result.dir)} -o "-c port=5999 -c unix_socket_directories=/tmp -c listen_addresses=''" -l ${shown(result.dir)}.log start`);

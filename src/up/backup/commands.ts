@@ -2,8 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { PostgresNodeSpec } from '../../model/spec.js';
 import { LocalRunError, LocalSetupError } from '../../local/errors.js';
+import { findPostgresBinaries } from '../../local/binaries.js';
 import { makeOwnedDir } from '../../local/files.js';
+import { startPostgres, stopPostgres } from '../../local/postgres.js';
 import { query } from '../../local/sql.js';
+import { postgresConfigFile } from '../config-files.js';
 import { isServiceRunning, readState } from '../state.js';
 import { currentPrimary, runPgbackrest, type BackupContext } from './context.js';
 import { repositoryInfo, type BackupEntry, type RepositoryInfo } from './info.js';
@@ -138,8 +141,10 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
     if (!options.confirm || !(await options.confirm(question))) {
       throw new LocalSetupError('RESTORE_NOT_CONFIRMED', `restore over ${dir} was not confirmed: nothing changed`, 'answer y at the prompt (it needs a terminal)');
     }
+    if (!existsSync(dir)) makeOwnedDir(dir, ctx.runAs, 0o700); // a lost data directory
     // --delta keeps matching files and removes the rest; archiving stays on (the node's own config).
     await runPgbackrest(ctx, node, [`--pg1-path=${dir}`, '--delta', ...target, 'restore']);
+    await finishRecovery(ctx, node);
     return { dir, durationMs: performance.now() - started, replacedNode: node.id };
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
@@ -148,6 +153,36 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
   makeOwnedDir(dir, ctx.runAs, 0o700);
   await runPgbackrest(ctx, ctx.spec.postgres[0]!, [`--pg1-path=${dir}`, '--archive-mode=off', ...target, 'restore']);
   return { dir, durationMs: performance.now() - started, replacedNode: null };
+}
+
+/**
+ * Runs the restored node once, under its own configuration, until it has replayed the archive
+ * and promoted itself, then stops it: `synth up` then finds a primary, not a server still
+ * replaying (which would refuse the bootstrap's writes).
+ */
+async function finishRecovery(ctx: BackupContext, node: PostgresNodeSpec): Promise<void> {
+  const { binDir } = findPostgresBinaries(ctx.spec.postgresVersion);
+  makeOwnedDir(node.paths.socketDir, ctx.runAs);
+  const server = await startPostgres({
+    binDir,
+    dataDir: node.paths.dataDir,
+    configFile: postgresConfigFile(node.paths.configDir),
+    logFile: node.paths.logFile,
+    pidFile: ctx.layout.pidFile(node.id),
+    runAs: ctx.runAs,
+    name: `${node.id} (recovering)`,
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    const conn = { host: node.paths.socketDir, port: node.port.listenPort, user: ctx.spec.roles.superuser.name, database: 'postgres' };
+    const deadline = Date.now() + 60 * 60_000;
+    while ((await query<{ r: boolean }>(conn, 'SELECT pg_catalog.pg_is_in_recovery() AS r'))[0]?.r) {
+      if (Date.now() > deadline) throw new LocalRunError('RECOVERY_SLOW', `${node.path} still replays WAL after an hour`, { fix: `read ${node.paths.logFile}` });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await stopPostgres(server);
+  }
 }
 
 // ---- health ----------------------------------------------------------------------------------

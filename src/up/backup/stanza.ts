@@ -1,3 +1,4 @@
+import { LocalRunError } from '../../local/errors.js';
 import type { LocalRuntime } from '../runtime.js';
 import { contextForSpec, currentPrimary, runPgbackrest } from './context.js';
 
@@ -11,7 +12,15 @@ export async function ensureStanza(runtime: LocalRuntime, env: NodeJS.ProcessEnv
   const ctx = contextForSpec(runtime.spec, env);
   const primary = await currentPrimary(ctx);
   await runtime.progress.step(`pgBackRest stanza ${ctx.backup.stanza} on ${primary.id}`, async () => {
-    await runPgbackrest(ctx, primary, ['stanza-create'], 120_000);
+    await runPgbackrest(ctx, primary, ['stanza-create'], 120_000).catch((error: unknown) => {
+      if (error instanceof LocalRunError && /\[028\]/.test(error.logTail)) {
+        throw new LocalRunError('REPO_OTHER_SYSTEM', `the repository ${ctx.backup.repository.type === 'posix' ? ctx.backup.repository.path : ''} holds backups of another database system than ${primary.path} (a data directory made anew by initdb?)`, {
+          logTail: error.logTail,
+          fix: 'to bring the old data back, stop the cluster and restore from the repository (docs/backup.md, "the primary is lost"); to start over, move the repository folder aside',
+        });
+      }
+      throw error;
+    });
     await runPgbackrest(ctx, primary, ['check'], 120_000);
   });
 }
