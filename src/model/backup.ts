@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Cluster } from './cluster.js';
-import { configText, dnsLabel, secretRef } from './fields.js';
+import { dnsLabel, secretRef } from './fields.js';
 import { ConstructNode, INVALID_PROPS } from './node.js';
 import type { SecretRef } from './secret.js';
 import { PgsynthError } from '../validators/diagnostic.js';
@@ -23,11 +23,14 @@ const posixRepository = z.strictObject({
   volume: dnsLabel.optional(),
 });
 
+/** Bucket, endpoint (host[:port]) and region names: nothing an INI line could misread. */
+const s3Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]*$/, { message: "must be letters, digits, '.', ':', '_' and '-'" });
+
 const s3Repository = z.strictObject({
   type: z.literal('s3'),
-  bucket: configText,
-  endpoint: configText,
-  region: configText,
+  bucket: s3Name,
+  endpoint: s3Name,
+  region: s3Name,
   path: repoDir.default('/pgbackrest'),
   uriStyle: z.enum(['host', 'path']).default('host'),
   verifyTls: z.boolean().default(true),
