@@ -124,7 +124,7 @@ export async function upLocal(cluster: Cluster, options: UpOptions = {}): Promis
     await checkPortsFree(spec, new Set(serviceIds(spec).filter((id) => !ctx.running(id))));
     writeConfigFiles(spec, runAs);
     writeSecretFiles(spec, secrets, runAs);
-    writeBackupFiles(spec, runAs, secrets);
+    writeBackupFiles(spec, runAs, secrets, env);
     return ctx;
   });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Cluster } from '../../model/cluster.js';
 import type { BackupSpec, ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
@@ -34,6 +35,32 @@ export function findPgbackrest(env: NodeJS.ProcessEnv = process.env): string {
     'The cluster has a Backup, but pgbackrest is not on PATH.',
     'Install it: `apt-get install --no-install-recommends pgbackrest` (Debian/Ubuntu; 2.45 supports PostgreSQL up to 15, newer majors need a build from apt.postgresql.org).',
   );
+}
+
+/** The newest PostgreSQL major a pgBackRest release supports (release notes: 16 in 2.46, 17 in 2.53). */
+export function maxPostgresMajor(version: string): number {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > 2 || minor >= 53) return 17;
+  if (minor >= 46) return 16;
+  return 15;
+}
+
+/**
+ * pgbackrest on PATH and new enough for the cluster's major, checked before anything starts:
+ * an older one fails at stanza-create ("unexpected control version").
+ */
+export function checkPgbackrest(spec: ClusterSpec, env: NodeJS.ProcessEnv = process.env): string {
+  const bin = findPgbackrest(env);
+  const out = spawnSync(bin, ['version'], { encoding: 'utf8' }).stdout ?? '';
+  const version = /pgBackRest (\d+\.\d+)/.exec(out)?.[1];
+  if (version && spec.postgresVersion > maxPostgresMajor(version)) {
+    throw new LocalSetupError(
+      'PGBACKREST_TOO_OLD',
+      `pgBackRest ${version} supports PostgreSQL up to ${maxPostgresMajor(version)}, but the cluster runs PostgreSQL ${spec.postgresVersion}.`,
+      `Install a newer pgbackrest (apt.postgresql.org ships current releases), or set postgresVersion: ${maxPostgresMajor(version)} on the Cluster.`,
+    );
+  }
+  return bin;
 }
 
 export function backupContext(cluster: Cluster, options: BackupContextOptions = {}): BackupContext {

@@ -5,14 +5,16 @@ import type { RunAs } from '../../local/run-as.js';
 import { pgbackrestConfigPath } from '../../synth/backup/paths.js';
 import { renderPgbackrestConf } from '../../synth/backup/pgbackrest-conf.js';
 import { secretValue, type LocalSecrets } from '../secrets.js';
+import { checkPgbackrest } from './context.js';
 
 // pgBackRest's folders and each node's configuration under synth up. Secrets (the repository
 // passphrase, S3 keys) go into conf.d/secrets.conf, 0600 and owned by the servers' user: the
 // archive_command runs inside postgres, whose environment synth up does not extend.
 
-export function writeBackupFiles(spec: ClusterSpec, runAs: RunAs, secrets: LocalSecrets): void {
+export function writeBackupFiles(spec: ClusterSpec, runAs: RunAs, secrets: LocalSecrets, env: NodeJS.ProcessEnv = process.env): void {
   const backup = spec.backup;
   if (!backup) return;
+  checkPgbackrest(spec, env); // before any server starts
   const { logDir, lockDir, spoolDir } = backup.paths;
   makeOwnedDir(join(logDir, '..'), runAs, 0o750);
   for (const dir of [logDir, lockDir, spoolDir]) makeOwnedDir(dir, runAs, 0o750);
