@@ -14,6 +14,7 @@ import { chownTree, resolveRunAs, runTool } from '../../src/local/run-as.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { contextForSpec, type BackupContext } from '../../src/up/backup/context.js';
 import { backupStatusLine, checkBackups, listBackups, restoreBackup, takeBackup } from '../../src/up/backup/commands.js';
+import { localStatus } from '../../src/up/status.js';
 import { sql, sleep, workDir } from '../e2e/readme-cluster.js';
 
 const dir = workDir('pgsynth-backup-');
@@ -146,6 +147,7 @@ describe('pgBackRest under startLocalCluster', () => {
     await expect(restoreBackup(ctx, { to: 'latest', into: primaryData, force: true, confirm: async () => true })).rejects.toMatchObject({ code: 'RESTORE_NODE_RUNNING' });
     await expect(restoreBackup(ctx, { to: 'latest', into: restoreDir })).rejects.toMatchObject({ code: 'RESTORE_DIR_NOT_EMPTY' });
     await expect(restoreBackup(ctx, { to: 'yesterday', into: join(dir, 'x') })).rejects.toMatchObject({ code: 'RESTORE_TARGET' });
+    await expect(restoreBackup(ctx, { to: '2026-11-30 14:05:00', into: join(dir, 'x') })).rejects.toMatchObject({ code: 'RESTORE_TARGET' }); // no zone
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
@@ -162,6 +164,8 @@ describe('pgBackRest under startLocalCluster', () => {
     const line = await backupStatusLine(ctx);
     expect(line).toContain(`last backup ${list.backups[0]!.label} (full`);
     expect(line).toMatch(/archiving from pg-primary: \d+ segment\(s\) behind/);
+    const status = await localStatus(clusterOf(), { localDir, env: { PATH: process.env.PATH ?? '' } });
+    expect(status.backup).toContain(`last backup ${list.backups[0]!.label} (full`);
   }, 120_000);
 
   test('5 retention (full: 2): a third full expires the first and its WAL, a diff keeps both fulls, and expire never drops the only full', async () => {

@@ -80,15 +80,16 @@ export async function listBackups(ctx: BackupContext): Promise<BackupList> {
 // ---- restore -------------------------------------------------------------------------------
 
 const LABEL = /^\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?$/;
-/** A PostgreSQL timestamp: date, optional time with fraction, optional zone (+00, +01:00, Z). */
-const TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s?([+-]\d{2}(:?\d{2})?|Z|UTC)?$/;
+/** A PostgreSQL timestamp: date, time with optional fraction, and a zone (+00, +01:00, Z, UTC). */
+const TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s?([+-]\d{2}(:?\d{2})?|Z|UTC)$/;
 
 /** `--to` as pgBackRest restore options: latest (end of the archive), a backup label, or a time. */
 export function restoreTarget(to: string): string[] {
   if (to === 'latest') return [];
   if (LABEL.test(to)) return [`--set=${to}`, '--type=immediate', '--target-action=promote'];
   if (!TIME.test(to)) {
-    throw new LocalSetupError('RESTORE_TARGET', `--to ${JSON.stringify(to)} is not 'latest', a backup label (synth backups lists them) or a time`, "give a time with its zone, e.g. --to '2026-11-30 14:05:00+00'");
+    // A time without a zone would be read in the restored server's zone: a silent shift of hours.
+    throw new LocalSetupError('RESTORE_TARGET', `--to ${JSON.stringify(to)} is not 'latest', a backup label (synth backups lists them) or a time with its zone`, "give a time with its zone, e.g. --to '2026-11-30 14:05:00+00'");
   }
   return ['--type=time', `--target=${to}`, '--target-action=promote'];
 }
