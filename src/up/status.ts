@@ -2,8 +2,8 @@ import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
 import { showPoolNodes } from '../local/pgpool.js';
 import { query, type PgConn } from '../local/sql.js';
-import { backupStatusLine } from './backup/commands.js';
-import { contextForSpec } from './backup/context.js';
+import { backupStatusLine, contextForSpec } from './backup/index.js';
+
 import { localLayout } from './layout.js';
 import { resolveLocalSpec, type LocalSpecOptions } from './local-spec.js';
 import { loadLocalSecrets } from './secrets.js';

@@ -13,7 +13,7 @@ import { findFreePorts } from '../../src/local/ports.js';
 import { chownTree, resolveRunAs, runTool } from '../../src/local/run-as.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { contextForSpec, type BackupContext } from '../../src/up/backup/context.js';
-import { backupStatusLine, checkBackups, listBackups, restoreBackup, takeBackup } from '../../src/up/backup/commands.js';
+import { backupStatusLine, checkBackups, listBackups, restoreBackup, takeBackup } from '../../src/up/backup/index.js';
 import { localStatus } from '../../src/up/status.js';
 import { sql, sleep, workDir } from '../e2e/readme-cluster.js';
 

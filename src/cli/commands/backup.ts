@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
 import { backupContext } from '../../up/backup/context.js';
-import { checkBackups, listBackups, restoreBackup, takeBackup, type BackupType } from '../../up/backup/commands.js';
+import { checkBackups, listBackups, restoreBackup, takeBackup, type BackupType } from '../../up/backup/index.js';
 import { formatSeconds } from '../../up/progress.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { green, red, yellow, type Output } from '../output.js';

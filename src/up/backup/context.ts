@@ -4,7 +4,7 @@ import type { Cluster } from '../../model/cluster.js';
 import type { BackupSpec, ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { LocalRunError, LocalSetupError } from '../../local/errors.js';
 import { resolveRunAs, runTool, type RunAs, type ToolResult } from '../../local/run-as.js';
-import { query } from '../../local/sql.js';
+import { query, type PgConn } from '../../local/sql.js';
 import { which } from '../../local/which.js';
 import { pgbackrestArgs } from '../../synth/backup/paths.js';
 import { localLayout, type LocalLayout } from '../layout.js';
@@ -79,6 +79,11 @@ export function contextForSpec(spec: ClusterSpec, env: NodeJS.ProcessEnv = proce
   return { spec, backup: spec.backup, layout: localLayout(spec), runAs: resolveRunAs(), pgbackrest: findPgbackrest(env) };
 }
 
+/** The superuser over the node's Unix socket (pg_hba.conf trusts it there); quick by default, for probes. */
+export function superuserConn(ctx: BackupContext, node: PostgresNodeSpec, extra: Partial<PgConn> = {}): PgConn {
+  return { host: node.paths.socketDir, port: node.port.listenPort, user: ctx.spec.roles.superuser.name, database: 'postgres', connectTimeoutMs: 2_000, queryTimeoutMs: 3_000, ...extra };
+}
+
 /** Runs pgBackRest as the servers' user with the node's configuration. */
 export function runPgbackrest(ctx: BackupContext, node: PostgresNodeSpec, args: string[], timeoutMs = 30 * 60_000): Promise<ToolResult> {
   return runTool(ctx.pgbackrest, [...pgbackrestArgs(ctx.backup, node), ...args], { runAs: ctx.runAs, timeoutMs });
@@ -92,7 +97,7 @@ export async function currentPrimary(ctx: BackupContext): Promise<PostgresNodeSp
   for (const node of running) {
     try {
       const [row] = await query<{ standby: boolean }>(
-        { host: node.paths.socketDir, port: node.port.listenPort, user: ctx.spec.roles.superuser.name, database: 'postgres', connectTimeoutMs: 2_000, queryTimeoutMs: 3_000 },
+        superuserConn(ctx, node),
         'SELECT pg_catalog.pg_is_in_recovery() AS standby',
       );
       if (row && !row.standby) primaries.push(node);
