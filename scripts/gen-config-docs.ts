@@ -45,6 +45,7 @@ const BUILDERS: Builder[] = [
   { className: 'Replica', props: 'ReplicaProps', file: 'replica.ts', nested: [] },
   { className: 'PgPool', props: 'PgPoolProps', file: 'pgpool.ts', nested: [] },
   { className: 'Haproxy', props: 'HaproxyProps', file: 'haproxy.ts', nested: ['HaproxyFrontendProps', 'HaproxyStatsProps'] },
+  { className: 'Backup', props: 'BackupProps', file: 'backup.ts', nested: ['BackupPosixRepository', 'BackupS3Repository'] },
 ];
 
 // ---------------------------------------------------------------------------------------------

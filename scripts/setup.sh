@@ -10,8 +10,9 @@ export DEBIAN_FRONTEND=noninteractive
 sudo_if_needed apt-get update -qq
 # --no-install-recommends keeps docker-compose from pulling in dockerd, containerd and iptables
 # (only `docker-compose config` is used, to check generated compose files); shellcheck lints
-# the generated scripts; curl and iproute2 (ss) run in the docs' own commands (test/docs).
-sudo_if_needed apt-get install -y -qq --no-install-recommends postgresql pgpool2 haproxy docker-compose shellcheck curl iproute2 >/dev/null
+# the generated scripts; curl and iproute2 (ss) run in the docs' own commands (test/docs);
+# pgbackrest is the backup tool the Backup construct configures (its tests run it).
+sudo_if_needed apt-get install -y -qq --no-install-recommends postgresql pgpool2 haproxy docker-compose shellcheck curl iproute2 pgbackrest >/dev/null
 # Package scripts may start the distribution's own services on 5432/9999: the tests own the ports.
 for service in postgresql pgpool2 haproxy; do sudo_if_needed service "$service" stop >/dev/null 2>&1 || true; done
 

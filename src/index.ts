@@ -14,6 +14,8 @@ export type { PgPoolProps, PgpoolBackend } from './model/pgpool.js';
 export { Haproxy } from './model/haproxy.js';
 export type { HaproxyProps, HaproxyFrontendProps, HaproxyStatsProps } from './model/haproxy.js';
 export type { PostgresNodeProps } from './model/postgres-node.js';
+export { Backup } from './model/backup.js';
+export type { BackupProps, BackupPosixRepository, BackupS3Repository } from './model/backup.js';
 export { secret } from './model/secret.js';
 export type { SecretRef } from './model/secret.js';
 export type { ResolveOptions } from './model/resolve.js';

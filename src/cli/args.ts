@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exitCodesHelp } from './exit-codes.js';
 
-export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'promote', 'switchover', 'rejoin'] as const;
+export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'promote', 'switchover', 'rejoin', 'backup', 'backups', 'restore', 'check-backups'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -13,10 +13,14 @@ export interface CliArgs {
   force: boolean;
   purge: boolean;
   pgBin: string | undefined;
-  /** `switchover --to NODE`. */
-  to: string | undefined;
   /** `rejoin --reclone`: move the data directory aside and clone the primary again. */
   reclone: boolean;
+  /** backup: full, diff or incr. */
+  type: string | undefined;
+  /** `switchover --to NODE`; restore: latest, a backup label or a time. */
+  to: string | undefined;
+  /** restore: the directory to restore into. */
+  into: string | undefined;
   help: boolean;
   version: boolean;
 }
@@ -38,8 +42,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         force: { type: 'boolean' },
         purge: { type: 'boolean' },
         'pg-bin': { type: 'string' },
-        to: { type: 'string' },
         reclone: { type: 'boolean' },
+        type: { type: 'string' },
+        to: { type: 'string' },
+        into: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -62,8 +68,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     force: v.force ?? false,
     purge: v.purge ?? false,
     pgBin: v['pg-bin'],
-    to: v.to,
     reclone: v.reclone ?? false,
+    type: v.type,
+    to: v.to,
+    into: v.into,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -82,6 +90,10 @@ Commands:
   promote NODE      make a standby of the local cluster the primary (the old one is stopped first)
   switchover --to NODE  planned change of primary: no acknowledged write lost, the old one follows
   rejoin NODE       bring a node back as a standby of the primary (pg_rewind; --reclone copies it anew)
+  backup            take a backup of the local cluster's current primary (--type full|diff|incr)
+  backups           list the backups, their sizes and the window a restore can reach
+  restore           restore --to <time|label|latest> --into DIR (a new directory)
+  check-backups     check archiving, the repository's checksums and WAL continuity
 
 Options:
   -c, --config FILE  config file (default: cluster.config.ts, .mts, .js or .mjs in this directory)
@@ -90,6 +102,10 @@ Options:
       --force        overwrite or delete generated files that were edited by hand
       --purge        with down: delete the local cluster's data too
       --pg-bin DIR   with up: directory of the PostgreSQL binaries
+      --type TYPE    with backup: full (default), diff or incr
+      --to TARGET    with switchover: the node to promote; with restore: latest, a backup label, or a time with its zone
+      --reclone      with rejoin: move the data directory aside and clone the primary again
+      --into DIR     with restore: the new data directory (--force to replace a stopped node's)
   -h, --help         show this help
   -v, --version      show the version
 

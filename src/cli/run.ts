@@ -70,6 +70,13 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
       return runtimeCommand(o, async () =>
         (await import('./commands/failover.js')).runFailoverCommand(args.command as 'promote' | 'switchover' | 'rejoin', o, cluster, args),
       );
+    case 'backup':
+    case 'backups':
+    case 'restore':
+    case 'check-backups':
+      return runtimeCommand(o, async () =>
+        (await import('./commands/backup.js')).runBackupCommand(args.command as 'backup' | 'backups' | 'restore' | 'check-backups', o, cluster, args),
+      );
   }
   throw new UsageError(`unknown command '${args.command}'`);
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { backupPropsSchema } from './backup.js';
 import { clusterPropsSchema } from './cluster.js';
 import { haproxyPropsSchema } from './haproxy.js';
 import { pgpoolPropsSchema } from './pgpool.js';
@@ -19,6 +20,7 @@ export const BUILDER_PROPS_SCHEMAS = {
   ReplicaProps: replicaPropsSchema,
   PgPoolProps: pgpoolPropsSchema,
   HaproxyProps: haproxyPropsSchema,
+  BackupProps: backupPropsSchema,
 } as const;
 
 export type BuilderPropsName = keyof typeof BUILDER_PROPS_SCHEMAS;

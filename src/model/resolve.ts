@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { Cluster } from './cluster.js';
 import { createContext, nodeRef } from './resolve/context.js';
+import { resolveBackup } from './resolve/backup.js';
 import { resolveHaproxies } from './resolve/haproxy.js';
 import { resolvePgpools } from './resolve/pgpool.js';
 import { resolvePostgres } from './resolve/postgres.js';
@@ -30,6 +31,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
   const postgres = resolvePostgres(ctx);
   const pgpools = resolvePgpools(ctx);
   const haproxies = resolveHaproxies(ctx, pgpools);
+  const backup = resolveBackup(ctx);
   return {
     ...nodeRef(cluster),
     target,
@@ -41,6 +43,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     postgres,
     pgpools,
     haproxies,
+    backup,
     localDir,
     // Last: every resolver has registered its roles by now.
     secrets: ctx.secrets.list(),

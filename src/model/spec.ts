@@ -212,6 +212,38 @@ export interface HaproxySpec extends NodeRef {
   paths: { configDir: string; pidFile: string; logFile: string };
 }
 
+export type BackupRepositorySpec =
+  | { type: 'posix'; path: string; /** Compose: the named volume mounted at `path`. */ volume: string }
+  | {
+      type: 's3';
+      bucket: string;
+      endpoint: string;
+      region: string;
+      path: string;
+      uriStyle: 'host' | 'path';
+      verifyTls: boolean;
+      accessKeyIdEnv: string;
+      secretAccessKeyEnv: string;
+    };
+
+/** pgBackRest: one stanza and one repository for the cluster; every node archives into it when it is primary. */
+export interface BackupSpec extends NodeRef {
+  tool: 'pgbackrest';
+  stanza: string;
+  repository: BackupRepositorySpec;
+  retention: { full: number; diff: number | null; archive: number | null };
+  /** Crontab schedules (compose backup service); null: never. */
+  schedule: { full: string | null; diff: string | null; incr: string | null };
+  compression: { type: 'lz4' | 'zst' | 'gz' | 'bz2' | 'none'; level: number | null };
+  /** The variable holding the repository passphrase (aes-256-cbc), null: unencrypted. */
+  cipherPassEnv: string | null;
+  /** PostgreSQL archive_timeout, seconds (0: off). */
+  archiveTimeout: number;
+  processMax: number;
+  /** pgBackRest's own folders in this target (logs, locks, async spool). */
+  paths: { logDir: string; lockDir: string; spoolDir: string };
+}
+
 export interface ClusterSpec extends NodeRef {
   target: Target;
   postgresVersion: PostgresVersion;
@@ -223,6 +255,8 @@ export interface ClusterSpec extends NodeRef {
   postgres: PostgresNodeSpec[];
   pgpools: PgpoolSpec[];
   haproxies: HaproxySpec[];
+  /** Backups and WAL archiving, null without a Backup construct. */
+  backup: BackupSpec | null;
   /** Local target: the root directory of data, sockets, pid files and logs. */
   localDir: string;
   /** Every secret the cluster needs, by environment variable, with what it is for. */

@@ -2,6 +2,8 @@ import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
 import { showPoolNodes } from '../local/pgpool.js';
 import { query, type PgConn } from '../local/sql.js';
+import { backupStatusLine, contextForSpec } from './backup/index.js';
+
 import { localLayout } from './layout.js';
 import { resolveLocalSpec, type LocalSpecOptions } from './local-spec.js';
 import { loadLocalSecrets } from './secrets.js';
@@ -25,6 +27,8 @@ export interface LocalStatus {
   cluster: string;
   localDir: string;
   services: ServiceStatus[];
+  /** With a Backup: the last backup and how far WAL archiving lags (or why that is unknown). */
+  backup?: string;
 }
 
 interface ReplicationLag {
@@ -154,5 +158,7 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
     const ports = [`rw ${proxy.readWrite.port.listenPort}`, proxy.readOnly && `ro ${proxy.readOnly.port.listenPort}`, proxy.stats && `stats ${proxy.stats.port.listenPort}`];
     services.push({ id: proxy.id, kind: 'haproxy', pid: pidOf(proxy.id), port: proxy.readWrite.port.listenPort, role: 'haproxy', detail: ports.filter(Boolean).join(', ') });
   }
-  return { cluster: spec.id, localDir: spec.localDir, services };
+  // Backups: self-contained, so the rest of status stays as it is.
+  const backup = spec.backup ? await backupStatusLine(contextForSpec(spec, options.env ?? process.env)).catch((error: unknown) => `unknown: ${message(error)}`) : undefined;
+  return { cluster: spec.id, localDir: spec.localDir, services, ...(backup === undefined ? {} : { backup }) };
 }

@@ -6,6 +6,8 @@ import { LocalRunError } from '../local/errors.js';
 import { makeOwnedDir } from '../local/files.js';
 import { resolveRunAs, type RunAs } from '../local/run-as.js';
 import type { Diagnostic } from '../validators/diagnostic.js';
+import { writeBackupFiles } from './backup/files.js';
+import { ensureStanza } from './backup/stanza.js';
 import { bootstrapPrimary } from './bootstrap.js';
 import { writeConfigFiles } from './config-files.js';
 import { ensureHaproxy } from './haproxy-service.js';
@@ -153,11 +155,13 @@ export async function upLocal(cluster: Cluster, options: UpOptions = {}): Promis
     await checkPortsFree(spec, new Set(serviceIds(spec).filter((id) => !ctx.running(id))));
     writeConfigFiles(spec, runAs);
     writeSecretFiles(spec, secrets, runAs);
+    writeBackupFiles(spec, runAs, secrets, env);
     return ctx;
   });
 
   try {
     await startAll(runtime);
+    await ensureStanza(runtime, env);
   } catch (error) {
     if (options.rollback ?? true) await rollback(runtime);
     throw error;

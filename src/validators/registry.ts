@@ -3,6 +3,13 @@ import { allowedClientsNotWorldOpen } from './rules/allowed-clients-open.js';
 import { allowedClientsAdmitProxies } from './rules/allowed-clients-proxies.js';
 import { applicationNameFormat } from './rules/application-name-format.js';
 import { applicationNamesUnique } from './rules/application-names-unique.js';
+import { backupOwnsArchiveSettings } from './rules/backup-archive-settings.js';
+import { backupArchiveBounded } from './rules/backup-archive-growth.js';
+import { archiveTimeoutBounded } from './rules/backup-archive-timeout.js';
+import { backupComposeNotYet } from './rules/backup-compose-image.js';
+import { backupRepositoryOutsideData } from './rules/backup-repository-location.js';
+import { backupRetentionKeepsFull } from './rules/backup-retention.js';
+import { backupNeedsReplicaWalLevel } from './rules/backup-wal-level.js';
 import { bindAddressLoopback } from './rules/bind-address.js';
 import { containerPortsUnique } from './rules/container-ports-unique.js';
 import { failoverCandidatesHaveSlots } from './rules/failover-candidate-slots.js';
@@ -67,6 +74,13 @@ export const RULES: readonly Rule[] = [
   allowedClientsAdmitProxies,
   applicationNameFormat,
   applicationNamesUnique,
+  archiveTimeoutBounded,
+  backupArchiveBounded,
+  backupComposeNotYet,
+  backupNeedsReplicaWalLevel,
+  backupOwnsArchiveSettings,
+  backupRepositoryOutsideData,
+  backupRetentionKeepsFull,
   bindAddressLoopback,
   containerPortsUnique,
   failoverCandidatesHaveSlots,

@@ -13,6 +13,7 @@ const RANGES: ReadonlyArray<[string, string]> = [
   ['PGS100–139', 'Pgpool-II'],
   ['PGS140–169', 'HAProxy'],
   ['PGS170–189', 'Docker Compose and the local (`synth up`) target'],
+  ['PGS190–209', 'backups and WAL archiving (the `Backup` construct)'],
   ['PGS3xx', 'per-parameter checks of `settings` against the PostgreSQL parameter catalog (listed in their own section of the docs, when present)'],
   ['PGS9xx', 'errors of the file writer (listed in their own section of the docs, when present)'],
 ];

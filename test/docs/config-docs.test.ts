@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { backupPropsSchema } from '../../src/model/backup.js';
 import { clusterPropsSchema } from '../../src/model/cluster.js';
 import { haproxyPropsSchema } from '../../src/model/haproxy.js';
 import { pgpoolPropsSchema } from '../../src/model/pgpool.js';
@@ -29,6 +30,7 @@ const TABLES = [
   { heading: 'ReplicaProps', keys: Object.keys(replicaPropsSchema.shape) },
   { heading: 'PgPoolProps', keys: Object.keys(pgpoolPropsSchema.shape) },
   { heading: 'HaproxyProps', keys: Object.keys(haproxyPropsSchema.shape) },
+  { heading: 'BackupProps', keys: Object.keys(backupPropsSchema.shape) },
   { heading: 'HaproxyFrontendProps', keys: Object.keys(haproxyPropsSchema.shape.readWrite.shape) },
 ];
 
@@ -61,7 +63,7 @@ describe('the JSON Schema of the props', () => {
 
   it('has one definition per builder, with JSDoc descriptions and zod defaults', () => {
     const defs = schema.$defs as Record<string, { properties: Record<string, { description?: string; default?: unknown }> }>;
-    expect(Object.keys(defs)).toEqual(['ClusterProps', 'PrimaryProps', 'ReplicaProps', 'PgPoolProps', 'HaproxyProps', 'SecretRef']);
+    expect(Object.keys(defs)).toEqual(['ClusterProps', 'PrimaryProps', 'ReplicaProps', 'PgPoolProps', 'HaproxyProps', 'BackupProps', 'SecretRef']);
     expect(defs.PrimaryProps?.properties.port).toMatchObject({ default: 5432, description: 'Port the server listens on inside its container.' });
     expect(defs.ReplicaProps?.properties.primary?.description).toContain('A Primary construct');
   });
@@ -73,6 +75,7 @@ describe('the JSON Schema of the props', () => {
       ReplicaProps: { primary: {}, hostPort: 5612, synchronous: true, slot: 'replica_one', maxSlotWalKeepSize: -1 },
       PgPoolProps: { backends: [{}, { host: 'db.example', port: 5432, weight: 2 }], hostPort: 9999, healthCheck: { period: 0 } },
       HaproxyProps: { upstream: {}, readWrite: { hostPort: 5100 }, stats: { hostPort: 8404, user: 'admin' }, timeouts: { client: '1h' } },
+      BackupProps: { retention: { full: 2 }, schedule: { incr: '0 * * * *' }, encryptionKey: secret('SHOP_BACKUP_KEY'), repository: { type: 'posix', volume: 'shop-backups' } },
     };
     for (const [name, props] of Object.entries(samples)) {
       const validate = validator(name);

@@ -11,6 +11,7 @@ const RANGES: Array<[number, number]> = [
   [140, 169],
   [170, 189],
   [210, 229],
+  [190, 209],
 ];
 
 describe('the rule registry', () => {
@@ -32,12 +33,12 @@ describe('the rule registry', () => {
       expect(rule.title.length, rule.code).toBeGreaterThan(10);
       expect(rule.why.length, rule.code).toBeGreaterThan(60);
       expect(rule.fix.length, rule.code).toBeGreaterThan(10);
-      expect(rule.example, rule.code).toMatch(/new (Cluster|Primary|Replica|PgPool|Haproxy)\(|validate\(/);
+      expect(rule.example, rule.code).toMatch(/new (Cluster|Primary|Replica|PgPool|Haproxy|Backup)\(|validate\(/);
     }
   });
 
   it('keeps target-specific rules to one target', () => {
     const narrowed = RULES.filter((r) => r.targets).map((r) => `${r.code}:${r.targets?.join(',')}`);
-    expect(narrowed).toEqual(['PGS024:compose', 'PGS075:compose', 'PGS093:compose', 'PGS094:compose', 'PGS113:compose', 'PGS170:compose', 'PGS171:local', 'PGS172:compose', 'PGS173:local']);
+    expect(narrowed).toEqual(['PGS024:compose', 'PGS075:compose', 'PGS093:compose', 'PGS094:compose', 'PGS113:compose', 'PGS170:compose', 'PGS171:local', 'PGS172:compose', 'PGS173:local', 'PGS196:compose']);
   });
 });

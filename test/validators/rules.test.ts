@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster, PgPool, Primary, Replica, RULES } from '../../src/index.js';
+import { Backup, Cluster, PgPool, Primary, Replica, RULES } from '../../src/index.js';
+import type { BackupProps, PrimaryProps, ReplicaProps } from '../../src/index.js';
 import type { ValidateOptions } from '../../src/index.js';
 import { shop, withCode } from './fixtures.js';
 
@@ -28,6 +29,13 @@ function otherCluster() {
   const replica = new Replica(other, 'pg-far', { primary, hostPort: 5701 });
   const pgpool = new PgPool(other, 'pool2', { backends: [primary], hostPort: 9990 });
   return { other, primary, replica, pgpool };
+}
+
+/** The shop fixture with a Backup (and optional changes to its nodes). */
+function withBackup(props: BackupProps, nodes: { primary?: Partial<PrimaryProps>; r1?: Partial<ReplicaProps> | false; r2?: Partial<ReplicaProps> | false } = {}): Cluster {
+  const { cluster } = shop({ ...nodes, ...(nodes.r1 === false && nodes.r2 === false ? { pgpool: false, haproxy: false } : {}) });
+  new Backup(cluster, 'backup', props);
+  return cluster;
 }
 
 const SYNC_BOTH = 'ANY 1 ("pg-replica1", "pg-replica2")';
@@ -755,6 +763,91 @@ const CASES: Case[] = [
     path: 'shop/pg-primary',
     field: 'settings.full_page_writes',
     message: ['full_page_writes is off: pg_rewind cannot bring this node back'],
+  },
+  {
+    code: 'PGS190',
+    name: "a standby that turns archiving off under a Backup",
+    bad: () => withBackup({}, { r1: { settings: { archive_mode: 'off' } } }),
+    good: () => withBackup({}, { r1: { settings: { work_mem: '8MB' } } }),
+    path: 'shop/pg-replica1',
+    field: 'settings.archive_mode',
+    message: ['settings sets archive_mode, which shop/backup writes on every node'],
+    fix: ['remove archive_mode from settings'],
+  },
+  {
+    code: 'PGS191',
+    name: 'wal_level minimal with a Backup',
+    bad: () => withBackup({}, { primary: { walLevel: 'minimal', maxWalSenders: 0 }, r1: false, r2: false }),
+    good: () => withBackup({}, { r1: false, r2: false }),
+    path: 'shop/pg-primary',
+    field: 'walLevel',
+    message: ["walLevel is 'minimal', but shop/backup archives WAL"],
+  },
+  {
+    code: 'PGS192',
+    name: 'archive_timeout off',
+    bad: () => withBackup({ archiveTimeout: 0 }),
+    good: () => withBackup({ archiveTimeout: 300 }),
+    path: 'shop/backup',
+    field: 'archiveTimeout',
+    message: ['archiveTimeout is 0 (off)'],
+  },
+  {
+    code: 'PGS192',
+    name: 'archive_timeout of a few seconds',
+    bad: () => withBackup({ archiveTimeout: 2 }),
+    good: () => withBackup({ archiveTimeout: 10 }),
+    path: 'shop/backup',
+    field: 'archiveTimeout',
+    message: ['archiveTimeout is 2 s', '675 GB a day'],
+  },
+  {
+    code: 'PGS193',
+    name: 'retention that keeps no full backup',
+    bad: () => withBackup({ retention: { full: 0 } }),
+    good: () => withBackup({ retention: { full: 1 } }),
+    path: 'shop/backup',
+    field: 'retention.full',
+    message: ['retention.full is 0: no full backup would be kept'],
+  },
+  {
+    code: 'PGS193',
+    name: 'WAL retention beyond the full backups kept',
+    bad: () => withBackup({ retention: { full: 2, archive: 3 } }),
+    good: () => withBackup({ retention: { full: 2, archive: 1 } }),
+    path: 'shop/backup',
+    field: 'retention.archive',
+    message: ['retention.archive is 3: it must be between 1 and retention.full (2)'],
+  },
+  {
+    code: 'PGS194',
+    name: 'a repository inside the data directory',
+    bad: () => withBackup({ repository: { type: 'posix', path: '/var/lib/postgresql/data/backups' } }),
+    good: () => withBackup({ repository: { type: 'posix', path: '/var/lib/pgbackrest' } }),
+    count: 3,
+    path: 'shop/backup',
+    field: 'repository.path',
+    message: ["the repository /var/lib/postgresql/data/backups overlaps shop/pg-primary's data directory /var/lib/postgresql/data"],
+  },
+  {
+    code: 'PGS195',
+    name: 'no scheduled full backup',
+    bad: () => withBackup({ schedule: { full: null } }),
+    good: () => withBackup({ schedule: { full: '0 2 * * 6' } }),
+    path: 'shop/backup',
+    field: 'schedule.full',
+    message: ['no full backup is scheduled', 'grows without bound'],
+  },
+  {
+    code: 'PGS196',
+    name: 'a Backup on the compose target',
+    bad: () => withBackup({}),
+    options: { targets: ['compose'] },
+    good: () => withBackup({}),
+    goodOptions: { targets: ['local'] },
+    path: 'shop/backup',
+    field: 'id',
+    message: ['no PostgreSQL image with pgBackRest'],
   },
 ];
 

@@ -99,6 +99,7 @@ async function status(o: Output, cluster: Cluster): Promise<ExitCode> {
   for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail]);
   o.out(`${result.cluster} (${shown(result.localDir)})`);
   for (const line of table(rows)) o.out(line);
+  if (result.backup !== undefined) o.out(`  backup: ${result.backup}`);
   // Like `service status`: a script can tell a whole cluster from one with a service down.
   return result.services.every((s) => s.pid !== null) ? ExitCode.ok : ExitCode.runtime;
 }

@@ -1,5 +1,6 @@
 import type { ClusterSpec, PostgresNodeSpec, PrimaryRoleSpec } from '../../model/spec.js';
 import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
+import { archiveCommand } from '../backup/paths.js';
 import { MARKER_TEXT } from '../marker.js';
 import { nodeTitle } from './node-title.js';
 import { replicaPassfile, replicationConninfo } from './replication-conninfo.js';
@@ -115,6 +116,23 @@ function standby(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
   return { title: `Standby (while standby.signal is in the data directory; ${when}, then whichever peer is primary)`, entries };
 }
 
+function archiving(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
+  const backup = spec.backup;
+  if (!backup) return { title: 'Archiving', entries: [] };
+  return {
+    title: `WAL archiving (pgBackRest, ${backup.path}): the same on every node, so a promoted standby archives its new timeline`,
+    entries: [
+      { key: 'archive_mode', value: 'on', comment: "a standby archives nothing until promoted ('always' would push twice)" },
+      { key: 'archive_command', value: archiveCommand(backup, node) },
+      {
+        key: 'archive_timeout',
+        value: backup.archiveTimeout,
+        comment: backup.archiveTimeout === 0 ? 'off: a quiet primary may leave commits unarchived for long' : 'seconds: a quiet primary still archives its last commits',
+      },
+    ],
+  };
+}
+
 function processTitle(node: PostgresNodeSpec): ConfSection {
   return { title: 'Process title', entries: [{ key: 'cluster_name', value: node.id, comment: 'names this node in ps output' }] };
 }
@@ -134,6 +152,7 @@ export function renderPostgresqlConf(spec: ClusterSpec, node: PostgresNodeSpec):
       standbyLimits(node, primary.node),
       walAndReplication(node, primary),
       standby(spec, node),
+      archiving(spec, node),
       processTitle(node),
       userSettings(node),
     ],

@@ -1,0 +1,20 @@
+import type { BackupSpec, PostgresNodeSpec } from '../../model/spec.js';
+
+// Where a node's pgBackRest configuration lives. Each node has its own (pgBackRest's pg1-path
+// must be the data directory of the node that runs archive-push), in a folder of its own so
+// `--config-path` finds both pgbackrest.conf and conf.d/ (secrets, written at start by synth up).
+
+/** The folder given to `pgbackrest --config-path`. */
+export function pgbackrestConfigPath(node: PostgresNodeSpec): string {
+  return `${node.paths.configDir}/pgbackrest`;
+}
+
+/** The command line prefix every pgBackRest call of this node uses. */
+export function pgbackrestArgs(backup: BackupSpec, node: PostgresNodeSpec): string[] {
+  return [`--config-path=${pgbackrestConfigPath(node)}`, `--stanza=${backup.stanza}`];
+}
+
+/** archive_command of every node: the same on each, so whichever node is primary pushes WAL. */
+export function archiveCommand(backup: BackupSpec, node: PostgresNodeSpec): string {
+  return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-push %p`;
+}
