@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
-import { isPgsynthError } from '../validators/diagnostic.js';
+import { isPgsynthError, printable } from '../validators/diagnostic.js';
+import { INTERNAL_ERROR_CODE, PgsynthInternalError } from '../internal-error.js';
 import { packageFile } from '../package-root.js';
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 validation errors or drift, 2 usage or loading errors. */
@@ -35,13 +36,24 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
       return 2;
     }
     if (error instanceof ConfigLoadError || isUserFacing(error)) {
-      o.err(`${red(o, 'error')} ${(error as Error).message}`);
+      o.err(`${red(o, 'error')} ${printable((error as Error).message, true)}`);
       const fix = (error as { fix?: string }).fix;
-      if (fix) o.err(`  fix: ${fix}`);
+      if (fix) o.err(`  fix: ${printable(fix, true)}`);
+      if (error instanceof PgsynthInternalError) printStackWhenAsked(o, error);
       return exitCodeOf(error);
     }
-    throw error;
+    // Nothing pgsynth throws on purpose gets here: an invariant failed. Named as a bug, not a stack trace.
+    const internal = new PgsynthInternalError('running the command', error);
+    o.err(`${red(o, 'error')} ${printable(internal.message, true)}`);
+    o.err(`  fix: ${internal.fix}`);
+    printStackWhenAsked(o, internal);
+    return 2;
   }
+}
+
+function printStackWhenAsked(o: Output, error: PgsynthInternalError): void {
+  const cause = error.cause;
+  if (process.env.PGSYNTH_DEBUG && cause instanceof Error && cause.stack) o.err(cause.stack);
 }
 
 async function dispatch(args: CliArgs, o: Output): Promise<number> {
@@ -74,8 +86,10 @@ function isUserFacing(error: unknown): boolean {
 
 function exitCodeOf(error: unknown): number {
   const code = (error as { code?: unknown }).code;
-  // A hand-edited or foreign file in the way is a refusal to write, like drift: exit 1.
-  return typeof code === 'string' && /^PGS90[01]$/.test(code) ? 1 : 2;
+  // A hand-edited or foreign file in the way, or a path leading out of the output directory, is
+  // a refusal to write, like drift: exit 1 (README, Commands). A pgsynth bug is not the config's fault: 2.
+  if (code === INTERNAL_ERROR_CODE) return 2;
+  return typeof code === 'string' && /^PGS9\d\d$/.test(code) ? 1 : 2;
 }
 
 function packageVersion(): string {

@@ -46,4 +46,25 @@ export const ipv4Cidr = z
   .regex(new RegExp(`^${IPV4}/(?:3[0-2]|[12]?\\d)$`), { message: 'must be an IPv4 CIDR such as 10.8.0.0/24' });
 
 export const settingValue = z.union([z.string(), z.number(), z.boolean()]);
-export const settingsRecord = z.record(z.string(), settingValue);
+/**
+ * Server parameters by name. PostgreSQL matches names case-insensitively (`TimeZone` is
+ * `timezone`), so two spellings of one name are refused and every name is kept in lower case, the
+ * one spelling postgresql.conf gets and every later check sees.
+ */
+export const settingsRecord = z
+  .record(z.string(), settingValue)
+  .superRefine((settings, ctx) => {
+    const seen = new Map<string, string>();
+    for (const name of Object.keys(settings)) {
+      const first = seen.get(name.toLowerCase());
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${first}" and "${name}" name the same parameter (PostgreSQL ignores case in parameter names); keep one of them`,
+        });
+      }
+      seen.set(name.toLowerCase(), name);
+    }
+  })
+  .transform((settings) => Object.fromEntries(Object.entries(settings).map(([name, value]) => [name.toLowerCase(), value])));

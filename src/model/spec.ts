@@ -43,6 +43,8 @@ export interface HbaEntry {
   address?: string;
   method: 'trust' | 'peer' | 'scram-sha-256' | 'md5' | 'reject';
   comment: string;
+  /** Written from the user's `allowedClients`, which may admit every address (PGS074 warns). */
+  fromAllowedClients?: true;
 }
 
 export interface PostgresLimits {

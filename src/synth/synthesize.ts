@@ -2,6 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
+import { internal } from '../internal-error.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
@@ -53,7 +54,8 @@ export function synthesize(cluster: Cluster, options: Omit<ResolveOptions, 'targ
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new PgsynthError(errors);
   return {
-    files: renderClusterFiles(cluster.resolve({ ...options, target: 'compose' })),
+    // Validation passed, so a renderer refusing the spec is an invariant of pgsynth failing.
+    files: internal('rendering the files of a validated config', () => renderClusterFiles(cluster.resolve({ ...options, target: 'compose' }))),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { projectWith, synthCli } from '../cli/harness.js';
+
+// No input makes the CLI print a stack trace: a config that exports nothing usable, exits the
+// process, or carries control characters gets a message with a code or a clear reason.
+
+describe('the CLI never shows a stack trace', () => {
+  it('reports `export default null` as a config that exports no cluster (exit 2)', async () => {
+    const dir = projectWith(`export default null;\n`);
+    const result = await synthCli(dir, 'validate');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the default export must be a Cluster');
+    expect(result.stderr).toContain('got null');
+    expect(result.stderr).not.toMatch(/Cannot read properties|\n\s+at /);
+  });
+
+  it('refuses a config that calls process.exit while loading, so --check cannot pass silently', async () => {
+    const dir = projectWith(`process.exit(0);\nexport default null;\n`);
+    const result = await synthCli(dir, '--check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('process.exit(0)');
+    expect(result.stderr).toContain('cluster.config.ts');
+  });
+
+  it('escapes control characters from the config instead of echoing them to the terminal', async () => {
+    const dir = projectWith(`import { Cluster, Primary } from 'pgsynth';
+const cluster = new Cluster({ name: 'shop' });
+new Primary(cluster, 'pg-primary', { hostPort: 5611, extraSlots: ['bad\\u001b[31mslot'] });
+export default cluster;
+`);
+    const result = await synthCli(dir, 'validate');
+    expect(result.code).toBe(1);
+    const all = result.stdout + result.stderr;
+    expect(all).not.toContain('\u001b');
+    expect(all).toContain('\\u001b[31mslot');
+  });
+
+  it('reports an invariant failing inside pgsynth as a pgsynth bug with code PGS999, not a stack trace', async () => {
+    // A cluster-shaped object whose validate() throws stands in for a bug inside pgsynth.
+    const dir = projectWith(`export default { nodes: [], resolve() { return {}; }, validate() { return null.x; } };\n`);
+    const result = await synthCli(dir, 'validate');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PGS999: internal error');
+    expect(result.stderr).toContain('pgsynth bug');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('turns a renderer refusing a validated spec into PgsynthInternalError (PGS999)', async () => {
+    const { internal } = await import('../../src/internal-error.js');
+    expect(() => internal('rendering', () => { throw new Error('boom'); })).toThrowError(
+      expect.objectContaining({ code: 'PGS999', message: 'PGS999: internal error while rendering: boom' }) as Error,
+    );
+  });
+});
