@@ -10,6 +10,8 @@ const postgresNode = z.custom<Primary | Replica>((v) => v instanceof Primary || 
   message: 'must be a Primary or Replica, { node, weight } or { host, port }',
 });
 const weight = z.number().min(0).max(100000000);
+/** Pgpool-II keeps these as C ints: 2^31 and above fail its parser ("invalid value … for parameter"). */
+const pgpoolInt = z.number().int().min(0).max(2147483647);
 
 const backendSchema = z.union([
   postgresNode,
@@ -25,19 +27,19 @@ export const pgpoolPropsSchema = z.strictObject({
   pcpHostPort: port.optional(),
   numInitChildren: z.number().int().min(1).max(10000).default(32),
   maxPool: z.number().int().min(1).max(1000).default(4),
-  reservedConnections: z.number().int().min(0).default(0),
+  reservedConnections: pgpoolInt.default(0),
   loadBalance: z.boolean().default(true),
   statementLevelLoadBalance: z.boolean().default(false),
-  srCheckPeriod: z.number().int().min(0).default(5),
+  srCheckPeriod: pgpoolInt.default(5),
   healthCheck: z
     .strictObject({
-      period: z.number().int().min(0).default(5),
-      timeout: z.number().int().min(0).default(10),
-      maxRetries: z.number().int().min(0).default(3),
-      retryDelay: z.number().int().min(0).default(1),
+      period: pgpoolInt.default(5),
+      timeout: pgpoolInt.default(10),
+      maxRetries: pgpoolInt.default(3),
+      retryDelay: pgpoolInt.default(1),
     })
     .default({ period: 5, timeout: 10, maxRetries: 3, retryDelay: 1 }),
-  searchPrimaryNodeTimeout: z.number().int().min(0).default(10),
+  searchPrimaryNodeTimeout: pgpoolInt.default(10),
   user: sqlName.default('pgpool'),
   password: secretRef.optional(),
   pcpUser: sqlName.default('pcpadmin'),

@@ -55,6 +55,8 @@ export interface PostgresLimits {
   maxReplicationSlots: number;
   maxPreparedTransactions: number;
   maxLocksPerTransaction: number;
+  /** Set when maxConnections was not given and pgsynth sized it for the Pgpools in front. */
+  maxConnectionsDerived?: true;
 }
 
 /** Directories and files of a process in this target (container paths on compose, under `.pgsynth/local/<cluster>/<id>` locally). */

@@ -9,6 +9,7 @@ import { SETTING_CODES, showValue, type SettingIssue, type SettingValue } from '
 import type { SettingsFor } from './types.generated.js';
 
 export { quoteConfString } from './format.js';
+export { checkCombinations } from './check-combinations.js';
 export { CONTROLLED_SETTINGS, type ControlledSetting } from './controlled.js';
 export type { WrittenByPgsynth } from './check-name.js';
 export { SETTING_CODES, type SettingIssue, type SettingValue } from './issue.js';

@@ -57,6 +57,7 @@ import { synchronousReplicaListed } from './rules/synchronous-flag-listed.js';
 import { minimalWalLevelHasNoSenders } from './rules/wal-level-minimal-senders.js';
 import { walLevelAllowsReplicas } from './rules/wal-level-replicas.js';
 import { walSendersFit } from './rules/wal-senders.js';
+import { writtenValuesInServerRange } from './rules/written-values-in-range.js';
 
 /** Every cross-field rule, in code order. docs/rules.md is generated from this list. */
 export const RULES: readonly Rule[] = [
@@ -118,4 +119,5 @@ export const RULES: readonly Rule[] = [
   minimalWalLevelHasNoSenders,
   walLevelAllowsReplicas,
   walSendersFit,
+  writtenValuesInServerRange,
 ].sort((a, b) => a.code.localeCompare(b.code));

@@ -57,3 +57,55 @@ describe('validate passes, then synth crashed: now each is refused or works', ()
     expect(files['pg-primary/pg_hba.conf']).toMatch(/^host +app +app +0\.0\.0\.0\/0 +scram-sha-256$/m);
   });
 });
+
+/** The PGS001 diagnostics a builder throws for `props`. */
+function propsErrors(build: () => unknown): Array<{ code: string; path: string; field: string; message: string; fix: string }> {
+  try {
+    build();
+  } catch (error) {
+    return (error as { diagnostics: Array<{ code: string; path: string; field: string; message: string; fix: string }> }).diagnostics;
+  }
+  return [];
+}
+
+describe('numbers the real tools refuse are refused, with the bound', () => {
+  it('refuses HAProxy timers from 2^31 ms and 0, accepts 24d', () => {
+    for (const [client, words] of [['25d', 'timer overflow'], ['2147483648ms', 'timer overflow'], ['0s', 'longer than 0']] as const) {
+      const errors = propsErrors(() => shop({ haproxy: { timeouts: { client, server: client } } }));
+      expect(errors.map((e) => `${e.code} ${e.path} ${e.field}`)).toContain('PGS001 shop/haproxy timeouts.client');
+      expect(errors[0]!.message).toContain(words);
+    }
+    expectWorks(shop({ ...PG15, haproxy: { timeouts: { client: '24d', server: '24d' } } }).cluster, { compose: false });
+  });
+
+  it('refuses Pgpool integers from 2^31 (healthCheck.period 2147483648), accepts 2^31 - 1', () => {
+    const errors = propsErrors(() => shop({ pgpool: { healthCheck: { period: 2147483648 } } }));
+    expect(errors.map((e) => `${e.code} ${e.path} ${e.field}`)).toEqual(['PGS001 shop/pgpool healthCheck.period']);
+    for (const field of ['srCheckPeriod', 'searchPrimaryNodeTimeout', 'reservedConnections'] as const) {
+      expect(propsErrors(() => shop({ pgpool: { [field]: 2 ** 31 } })).map((e) => e.field)).toEqual([field]);
+    }
+    expectWorks(shop({ ...PG15, pgpool: { healthCheck: { period: 2147483647, timeout: 2147483647 }, srCheckPeriod: 2147483647 } }).cluster, { compose: false });
+  });
+
+  it("refuses maxSlotWalKeepSize: '9999999TB' against max_slot_wal_keep_size's range", () => {
+    const d = expectRefused(shop({ primary: { maxSlotWalKeepSize: '9999999TB' } }).cluster, 'PGS025', PRIMARY, 'maxSlotWalKeepSize');
+    expect(d.message).toContain('out of range for PostgreSQL 17');
+    expect(d.fix).toContain('2147483647MB');
+    expectWorks(shop({ ...PG15, r1: false, r2: false, pgpool: false, haproxy: false, primary: { maxSlotWalKeepSize: '2047TB' } }).cluster, { compose: false });
+  });
+
+  it('refuses a max_connections pgsynth derives past PostgreSQL\'s maximum (numInitChildren 1000, maxPool 300)', () => {
+    const { cluster } = shop({ pgpool: { numInitChildren: 1000, maxPool: 300 } });
+    const d = expectRefused(cluster, 'PGS025', PRIMARY, 'maxConnections');
+    expect(d.message).toContain('300020');
+    expect(d.message).toContain('derived it from');
+    expect(d.fix).toContain('numInitChildren × maxPool');
+    // The replicas inherit it, and are refused too.
+    expect(cluster.validate().filter((x) => x.code === 'PGS025').map((x) => x.path)).toEqual(['shop/pg-primary', 'shop/pg-replica1', 'shop/pg-replica2']);
+  });
+
+  it('refuses maxConnections that with the other process counts passes the server limit', () => {
+    const d = expectRefused(shop({ primary: { maxConnections: 262143 }, r1: false, r2: false, pgpool: false, haproxy: false }).cluster, 'PGS025', PRIMARY, 'maxConnections');
+    expect(d.message).toContain('above the server\'s limit of 262143 processes');
+  });
+});

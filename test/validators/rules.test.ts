@@ -236,6 +236,17 @@ const CASES: Case[] = [
     message: ["every node runs image 'postgres:15-bookworm', PostgreSQL 15, but postgresVersion is 17"],
   },
   {
+    code: 'PGS025',
+    name: 'a derived max_connections past the server maximum',
+    bad: () => shop({ pgpool: { numInitChildren: 1000, maxPool: 300 } }).cluster,
+    good: () => shop({ pgpool: { numInitChildren: 1000, maxPool: 200 }, primary: { maxConnections: 200100 } }).cluster,
+    count: 3,
+    path: 'shop/pg-primary',
+    field: 'maxConnections',
+    message: ['"max_connections" = 300020 is out of range for PostgreSQL 17: allowed 1..262143', 'derived it from'],
+    fix: ['numInitChildren × maxPool'],
+  },
+  {
     code: 'PGS050',
     name: 'an unquoted name with a hyphen',
     bad: () => shop({ primary: { synchronousStandbyNames: 'FIRST 1 (pg-replica1)' } }).cluster,
