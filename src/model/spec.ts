@@ -16,6 +16,24 @@ export interface NodeRef {
   source?: SourceLocation;
 }
 
+/** Where a secret is named: the construct and field, and whose password it is. */
+export interface SecretUse {
+  node: NodeRef;
+  /** The props field, e.g. `ownerPassword` or `superuser.password`. */
+  field: string;
+  /** What the password unlocks: `role:app`, `pcp:pcpadmin`, `stats:admin`. */
+  identity: string;
+  /** True when the field was not set and the variable is the cluster's default name. */
+  defaulted: boolean;
+}
+
+export interface SecretSpec {
+  env: string;
+  purpose: string;
+  /** Every place that uses the variable, in registration order. */
+  uses: SecretUse[];
+}
+
 /** A role and the environment variable holding its password. */
 export interface RoleSpec {
   name: string;
@@ -202,5 +220,5 @@ export interface ClusterSpec extends NodeRef {
   /** Local target: the root directory of data, sockets, pid files and logs. */
   localDir: string;
   /** Every secret the cluster needs, by environment variable, with what it is for. */
-  secrets: Array<{ env: string; purpose: string }>;
+  secrets: SecretSpec[];
 }

@@ -42,6 +42,7 @@ import { replicationSlotsFit } from './rules/replication-slots.js';
 import { reservedConnectionsFit } from './rules/reserved-connections.js';
 import { roleNamesDistinct } from './rules/role-names-distinct.js';
 import { valuesSafeInFiles } from './rules/safe-text.js';
+import { secretNamesOwn } from './rules/secret-names.js';
 import { slotNamesValid } from './rules/slot-name-format.js';
 import { slotNamesUnique } from './rules/slot-names-unique.js';
 import { slotWalKeepSizeBounded } from './rules/slot-wal-keep-size.js';
@@ -104,6 +105,7 @@ export const RULES: readonly Rule[] = [
   reservedConnectionsFit,
   roleNamesDistinct,
   valuesSafeInFiles,
+  secretNamesOwn,
   slotNamesValid,
   slotNamesUnique,
   slotWalKeepSizeBounded,

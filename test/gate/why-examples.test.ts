@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PgPool, secret } from '../../src/index.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { shop } from '../validators/fixtures.js';
 import { expectRefused, expectWarned, expectWorks } from './helpers.js';
@@ -107,5 +108,37 @@ describe('numbers the real tools refuse are refused, with the bound', () => {
   it('refuses maxConnections that with the other process counts passes the server limit', () => {
     const d = expectRefused(shop({ primary: { maxConnections: 262143 }, r1: false, r2: false, pgpool: false, haproxy: false }).cluster, 'PGS025', PRIMARY, 'maxConnections');
     expect(d.message).toContain('above the server\'s limit of 262143 processes');
+  });
+});
+
+describe('secret names of their own', () => {
+  const owner = (env: string) => shop({ primary: { database: 'app', ownerPassword: secret(env) } }).cluster;
+
+  it("refuses ownerPassword: secret('PATH') and the other names the containers, images or compose use", () => {
+    for (const env of ['PATH', 'HOME', 'SHELL', 'ENV', 'BASH_ENV', 'PGDATA', 'PGPASSWORD', 'PG_MAJOR', 'PG_COLOR', 'POSTGRES_PASSWORD', 'COMPOSE_PROJECT_NAME', 'DOCKER_HOST', 'LD_PRELOAD', 'LC_ALL', 'PGSSLMODE', 'HAPROXY_CFGFILES']) {
+      const d = expectRefused(owner(env), 'PGS077', PRIMARY, 'ownerPassword');
+      expect(d.message).toContain(`secret '${env}' is not a name of its own`);
+    }
+    expect(owner('SHOP_APP_PASSWORD').validate().filter((d) => d.code === 'PGS077')).toEqual([]);
+    expect(owner('PGSHOP_APP_PASSWORD').validate().filter((d) => d.code === 'PGS077')).toEqual([]);
+  });
+
+  it('holds default names to the exact names only: a cluster named compose or pg-sync keeps its defaults', () => {
+    for (const name of ['compose', 'pg-sync', 'postgres', 'ld']) {
+      expect(shop({ cluster: { name } }).cluster.validate().filter((d) => d.code === 'PGS077')).toEqual([]);
+    }
+    // …while a name the user picks stays out of the whole family.
+    expectRefused(shop({ cluster: { name: 'compose', superuser: { password: secret('COMPOSE_POSTGRES_PASSWORD') } } }).cluster, 'PGS077', 'compose', 'superuser.password');
+  });
+
+  it('refuses one variable for two passwords, allows one role named twice', () => {
+    const { cluster } = shop({ cluster: { superuser: { password: secret('SHOP_ONE') } }, primary: { database: 'app', ownerPassword: secret('SHOP_ONE') } });
+    const d = expectRefused(cluster, 'PGS077', PRIMARY, 'ownerPassword');
+    expect(d.message).toContain("the role 'postgres' and of the role 'app'");
+    expect(d.fix).toContain("secret('SHOP_ONE_APP')");
+    // Two Pgpools checking with one role share its password by necessity.
+    const ok = shop({ pgpool: { password: secret('SHOP_POOL') } });
+    new PgPool(ok.cluster, 'pgpool2', { backends: [ok.primary], hostPort: 9998, password: secret('SHOP_POOL') });
+    expect(ok.cluster.validate().filter((x) => x.code === 'PGS077')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster, PgPool, Primary, Replica, RULES } from '../../src/index.js';
+import { Cluster, PgPool, Primary, Replica, RULES, secret } from '../../src/index.js';
 import type { ValidateOptions } from '../../src/index.js';
 import { shop, withCode } from './fixtures.js';
 
@@ -402,6 +402,15 @@ const CASES: Case[] = [
     path: 'shop/haproxy',
     field: 'checkUser',
     message: ["role 'postgres' is HAProxy's check role here and already the superuser (shop superuser.name)"],
+  },
+  {
+    code: 'PGS077',
+    name: 'a secret named PATH',
+    bad: () => shop({ primary: { database: 'app', ownerPassword: secret('PATH') } }).cluster,
+    good: () => shop({ primary: { database: 'app', ownerPassword: secret('SHOP_APP_PASSWORD') } }).cluster,
+    path: 'shop/pg-primary',
+    field: 'ownerPassword',
+    message: ["secret 'PATH' is not a name of its own"],
   },
   {
     code: 'PGS090',
