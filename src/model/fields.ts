@@ -21,12 +21,16 @@ export const sqlName = z
 
 export const port = z.number().int().min(1).max(65535);
 
-/** Text written into a file verbatim (image names, sizes): printable, no quotes, no control characters. */
+/**
+ * Text written into a file verbatim (image names, sizes): printable, no quotes, no control
+ * characters, and none of the characters YAML 1.1 parsers (docker-compose's PyYAML) read as a
+ * line break: NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+ */
 export const configText = z
   .string()
   .min(1)
-  .regex(/^[^\u0000-\u001f\u007f'"`$\\]+$/, {
-    message: 'must not contain control characters (newline, NUL), quotes, backslashes, backticks or $',
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029'"`$\\]+$/, {
+    message: 'must not contain control characters (newline, NUL, U+0085), line or paragraph separators (U+2028, U+2029), quotes, backslashes, backticks or $',
   });
 
 export const secretRef = z.custom<SecretRef>(isSecretRef, {

@@ -35,6 +35,8 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   // Last: the compose file labels each service with a hash of the files rendered above.
   const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
   files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
+  // YAML 1.1 (docker-compose's PyYAML) breaks lines at these too; the model refuses them, this keeps it so.
+  if (/[\u0085\u2028\u2029]/.test(files.at(-1)!.content)) throw new Error('docker-compose.yml would hold a YAML line break (U+0085, U+2028 or U+2029) inside a value');
   return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 

@@ -18,6 +18,7 @@ import { hotStandbyFeedbackWithReads } from './rules/hot-standby-feedback.js';
 import { hotStandbyOnReplicas } from './rules/hot-standby.js';
 import { idsAreDnsLabels } from './rules/ids-dns-labels.js';
 import { idsUnique } from './rules/ids-unique.js';
+import { versionedImagesPinned } from './rules/image-pinned.js';
 import { localDirSafe } from './rules/local-dir-text.js';
 import { exactlyOnePrimary } from './rules/one-primary.js';
 import { pgpoolBackendHostValid } from './rules/pgpool-backend-host.js';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   hotStandbyOnReplicas,
   idsAreDnsLabels,
   idsUnique,
+  versionedImagesPinned,
   localDirSafe,
   exactlyOnePrimary,
   pgpoolBackendHostValid,

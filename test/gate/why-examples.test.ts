@@ -142,3 +142,40 @@ describe('secret names of their own', () => {
     expect(ok.cluster.validate().filter((x) => x.code === 'PGS077')).toEqual([]);
   });
 });
+
+describe('image pins', () => {
+  it("warns that postgres:latest with postgresVersion 17 cannot be checked, and says why", () => {
+    const d = expectWarned(shop({ cluster: { postgresVersion: 17, images: { postgres: 'postgres:latest' } } }).cluster, 'PGS174', 'images.postgres');
+    expect(d.path).toBe('shop');
+    expect(d.message).toContain("tagged 'latest'");
+    expect(d.message).toContain('the major version check cannot be done');
+    expect(d.fix).toContain("'postgres:17-bookworm'");
+  });
+
+  it('warns for no tag, a tag without the version and a digest; not for a versioned tag', () => {
+    const cases: Array<[string, string]> = [
+      ['postgres', 'has no tag'],
+      ['registry.example:5000/postgres', 'has no tag'],
+      ['postgres:bookworm', "the tag 'bookworm'"],
+      ['postgres@sha256:' + 'a'.repeat(64), 'pinned by digest'],
+    ];
+    for (const [image, words] of cases) {
+      const d = expectWarned(shop({ r2: { image } }).cluster, 'PGS174', 'image');
+      expect(d.path).toBe('shop/pg-replica2');
+      expect(d.message).toContain(words);
+    }
+    for (const image of ['postgres:17', 'postgres:17.2-bookworm', 'registry.example:5000/library/postgres:17-alpine']) {
+      expect(shop({ r2: { image } }).cluster.validate().filter((d) => d.code === 'PGS174')).toEqual([]);
+    }
+    const pool = expectWarned(shop({ pgpool: { image: 'pgpool/pgpool:latest' } }).cluster, 'PGS174', 'image');
+    expect(pool.message).toContain('the Pgpool-II version check cannot be done');
+  });
+
+  it('refuses the characters YAML reads as line breaks (U+0085, U+2028, U+2029) in an image', () => {
+    for (const sep of ['\u0085', '\u2028', '\u2029']) {
+      const errors = propsErrors(() => shop({ r2: { image: `postgres:17${sep}privileged: true` } }));
+      expect(errors.map((e) => `${e.code} ${e.path} ${e.field}`)).toEqual(['PGS001 shop/pg-replica2 image']);
+      expect(errors[0]!.message).toContain('U+2028');
+    }
+  });
+});

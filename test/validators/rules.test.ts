@@ -413,6 +413,15 @@ const CASES: Case[] = [
     message: ["secret 'PATH' is not a name of its own"],
   },
   {
+    code: 'PGS174',
+    name: 'postgres:latest on every node',
+    bad: () => shop({ cluster: { images: { postgres: 'postgres:latest' } } }).cluster,
+    good: () => shop({ cluster: { images: { postgres: 'postgres:17-bookworm' } } }).cluster,
+    path: 'shop',
+    field: 'images.postgres',
+    message: ["image 'postgres:latest' is tagged 'latest'", 'the major version check cannot be done'],
+  },
+  {
     code: 'PGS090',
     name: 'an id that is not a DNS label',
     bad: () => {
