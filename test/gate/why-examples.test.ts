@@ -179,3 +179,34 @@ describe('image pins', () => {
     }
   });
 });
+
+describe('string settings checked as the server checks them', () => {
+  it("refuses timezone: 'Europe/Pariss' with the zone it meant, on every major", () => {
+    for (const postgresVersion of [13, 14, 15, 16, 17] as const) {
+      const d = expectRefused(shop({ cluster: { postgresVersion }, primary: { settings: { timezone: 'Europe/Pariss' } } }).cluster, 'PGS302', PRIMARY, 'settings.TimeZone');
+      expect(d.message).toContain('is not a time zone this server knows');
+      expect(d.fix).toBe("use 'Europe/Paris'");
+    }
+  });
+
+  it('refuses the empty strings the server refuses, and list, token and encoding mistakes', () => {
+    const cases: Array<[string, string, string]> = [
+      ['client_encoding', '', 'refuses an empty value'],
+      ['timezone_abbreviations', '', 'refuses an empty value'],
+      ['default_table_access_method', '', 'refuses an empty value'],
+      ['log_destination', 'stderr, eventlog', 'unrecognized key word "eventlog"'],
+      ['DateStyle', 'ISO, SQL', 'conflicting "datestyle" specifications'],
+      ['search_path', '"$user, public', 'invalid list syntax'],
+      ['client_encoding', 'utf-9', 'not an encoding'],
+    ];
+    for (const [name, value, words] of cases) {
+      const [issue] = shop({ primary: { settings: { [name]: value } as never } }).cluster.validate().filter((d) => d.severity === 'error');
+      expect(issue?.message, `${name}=${value}`).toContain(words);
+    }
+  });
+
+  it('accepts the forms the server accepts, and postgres -C 15 agrees', () => {
+    const settings = { TimeZone: 'europe/paris', log_timezone: 'UTC+3', client_encoding: 'utf-8', DateStyle: 'Euro, SQL', log_destination: 'stderr,csvlog,jsonlog', search_path: '"$user", public', timezone_abbreviations: 'India' };
+    expectWorks(shop({ ...PG15, r1: false, r2: false, pgpool: false, haproxy: false, primary: { settings: settings as never } }).cluster, { compose: false });
+  });
+});
