@@ -87,8 +87,9 @@ function isUserFacing(error: unknown): boolean {
 function exitCodeOf(error: unknown): number {
   const code = (error as { code?: unknown }).code;
   // A hand-edited or foreign file in the way, or a path leading out of the output directory, is
-  // a refusal to write, like drift: exit 1 (README, Commands). A pgsynth bug is not the config's fault: 2.
-  if (code === INTERNAL_ERROR_CODE) return 2;
+  // a refusal to write, like drift: exit 1 (README, Commands).
+  // A pgsynth bug is not the config's fault, and an unusable --out is a usage error: both 2.
+  if (code === INTERNAL_ERROR_CODE || code === 'PGS905') return 2;
   return typeof code === 'string' && /^PGS9\d\d$/.test(code) ? 1 : 2;
 }
 

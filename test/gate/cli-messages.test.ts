@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { projectWith, synthCli } from '../cli/harness.js';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
 
 // No input makes the CLI print a stack trace: a config that exports nothing usable, exits the
 // process, or carries control characters gets a message with a code or a clear reason.
@@ -50,5 +52,32 @@ export default cluster;
     expect(() => internal('rendering', () => { throw new Error('boom'); })).toThrowError(
       expect.objectContaining({ code: 'PGS999', message: 'PGS999: internal error while rendering: boom' }) as Error,
     );
+  });
+});
+
+describe('--out and the writer refusals, with the exit codes the README gives', () => {
+  it('refuses --out naming a file, /, the project or a parent with PGS905 (exit 2), writing nothing', async () => {
+    const dir = projectWith(README_CONFIG);
+    writeFileSync(join(dir, 'afile'), 'mine\n');
+    for (const out of ['afile', '/', '.', '..', dir]) {
+      const before = readdirSync(dir).sort();
+      const result = await synthCli(dir, '--out', out);
+      expect(result.code, out).toBe(2);
+      expect(result.stderr, out).toMatch(/PGS905: --out .*: .*(is a file|root of the file system|the project itself|a folder above the project)/);
+      expect(result.stderr).toContain('fix: give --out a directory of its own');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    }
+  });
+
+  it('exits 1 for PGS902 (a symlink out of the output directory), as the README says', async () => {
+    const dir = projectWith(README_CONFIG);
+    mkdirSync(join(dir, 'cluster'));
+    mkdirSync(join(dir, 'elsewhere'));
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'cluster', 'pg-primary'));
+    const result = await synthCli(dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PGS902');
+    expect(readdirSync(join(dir, 'elsewhere'))).toEqual([]);
   });
 });
