@@ -32,3 +32,15 @@ describe('random configs through the gate', () => {
     expect(counts.synthesized).toBeGreaterThan(RUNS / 20);
   }, 600_000);
 });
+
+describe('a failure reproduces from what fast-check prints', () => {
+  it('replays the same shrunk config from the printed seed and path', () => {
+    // A stand-in failure: any accepted config with two replicas.
+    const property = fc.property(configPlan([15]), (plan) => gate(plan).outcome !== 'synthesized' || plan.replicas.length < 2);
+    const first = fc.check(property, { numRuns: 500, seed: 11 });
+    expect(first.failed).toBe(true);
+    const again = fc.check(property, { numRuns: 500, seed: first.seed, path: first.counterexamplePath! });
+    expect(fc.stringify(again.counterexample)).toBe(fc.stringify(first.counterexample));
+    expect(fc.defaultReportMessage(first)).toContain(`seed: ${first.seed}, path: "${first.counterexamplePath}"`);
+  });
+});
