@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPostgresqlConf } from '../support/postgres-check.js';
@@ -8,10 +9,19 @@ import { gate, replay } from './gate.js';
 // Accepted random configs through the real tools: every postgresql.conf through `postgres -C` of
 // PostgreSQL 15 (the major installed from Debian), pgpool.conf and pool_hba.conf through Pgpool's
 // parser, haproxy.cfg through `haproxy -c`, docker-compose.yml through the compose-spec JSON
-// schema, and one in ten through `docker-compose config`.
+// schema, and one in ten through `docker-compose config` and its scripts through bash -n and shellcheck.
 
 const ACCEPTED = Number(process.env.PGSYNTH_FC_REAL ?? 100);
 const COMPOSE_SHARE = 10;
+
+/** bash -n and shellcheck, as the golden fixtures are checked (SC1003/SC2016: quoting at work). */
+function shellcheck(script: string): { ok: boolean; message: string } {
+  const syntax = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+  if (syntax.status !== 0) return { ok: false, message: syntax.stderr };
+  const lint = spawnSync('shellcheck', ['--shell=bash', '--exclude=SC1003,SC2016', '-'], { input: script, encoding: 'utf8' });
+  if (lint.error) return { ok: false, message: `shellcheck is installed by scripts/setup.sh (Debian package shellcheck): ${lint.error.message}` };
+  return lint.stdout === '' ? { ok: true, message: '' } : { ok: false, message: lint.stdout };
+}
 
 describe('accepted random configs pass the real tools', () => {
   it(`${ACCEPTED} accepted configs (PostgreSQL 15)`, () => {
@@ -32,6 +42,7 @@ describe('accepted random configs pass the real tools', () => {
           if (path.endsWith('/postgresql.conf')) (check = checkPostgresqlConf(content, 15)), count('postgres -C');
           else if (path.endsWith('/pgpool.conf')) (check = checkPgpoolConf(content, { poolHba: files[path.replace('pgpool.conf', 'pool_hba.conf')]! })), count('pgpool');
           else if (path.endsWith('/haproxy.cfg')) (check = checkHaproxyCfg(content)), count('haproxy -c');
+          else if (path.endsWith('.sh') && accepted % COMPOSE_SHARE === 0) (check = shellcheck(content)), count('shellcheck');
           else if (path === 'docker-compose.yml') {
             if (accepted % COMPOSE_SHARE === 0) (check = checkComposeYaml(content, files)), count('docker-compose config');
             else (check = checkComposeSchema(content)), count('compose schema');
