@@ -60,24 +60,31 @@ export async function loadCluster(file: string): Promise<Cluster> {
 }
 
 /**
- * Runs the config with process.exit refused: a config that exits would otherwise end `synth
- * --check` with its own exit code (0: "up to date") before anything was checked.
+ * Runs `run` (loading the config, then the command) with process.exit refused: a config that
+ * exits, at once or from a timer, would otherwise end `synth --check` with its own exit code (0:
+ * "up to date") before anything was checked. The call is only recorded, never thrown (a throw
+ * from a timer would crash the CLI), and reported once `run` is done.
  */
-async function withoutExit<T>(file: string, run: () => Promise<T>): Promise<T> {
+export async function withoutExit<T>(file: string, run: () => Promise<T>): Promise<T> {
   const exit = process.exit;
-  let called: ConfigLoadError | undefined;
-  process.exit = ((code?: number | string | null) => {
-    called = new ConfigLoadError(`${file}: the config called process.exit(${code ?? ''}) while loading; a config must only build and export its cluster`);
-    called.fix = 'remove the process.exit call from the config';
-    throw called;
+  let code: number | string | null | undefined;
+  let called = false;
+  process.exit = ((c?: number | string | null) => {
+    if (!called) (called = true), (code = c);
+    return undefined as never;
   }) as typeof process.exit;
+  const exited = () => {
+    const error = new ConfigLoadError(`${file}: the config called process.exit(${code ?? ''}); a config must only build and export its cluster`);
+    error.fix = 'remove the process.exit call from the config';
+    return error;
+  };
   try {
     const result = await run();
-    if (called) throw called;
+    if (called) throw exited();
     return result;
   } catch (error) {
-    // Whatever the config did with the exception (caught it, wrapped it), the exit is what happened.
-    throw called ?? error;
+    // Whatever followed the exit (a null export, a caught exception), the exit is what happened.
+    throw called ? exited() : error;
   } finally {
     process.exit = exit;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
-import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
+import { ConfigLoadError, findConfig, loadCluster, withoutExit } from './load-config.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
 import { isPgsynthError, printable } from '../validators/diagnostic.js';
 import { INTERNAL_ERROR_CODE, PgsynthInternalError } from '../internal-error.js';
@@ -65,18 +65,22 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
     default:
       break;
   }
-  const cluster = await loadCluster(findConfig(args.config));
-  switch (args.command) {
-    case 'validate':
-      return (await import('./commands/validate.js')).validate(o, cluster);
-    case 'synth':
-      return (await import('./commands/synth.js')).synth(o, cluster, { out: args.out, check: args.check, force: args.force });
-    case 'up':
-    case 'down':
-    case 'status':
-      return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
-  }
-  throw new UsageError(`unknown command '${args.command}'`);
+  const file = findConfig(args.config);
+  // From the config's first line to the command's last: its timers run in between.
+  return withoutExit(file, async () => {
+    const cluster = await loadCluster(file);
+    switch (args.command) {
+      case 'validate':
+        return (await import('./commands/validate.js')).validate(o, cluster);
+      case 'synth':
+        return (await import('./commands/synth.js')).synth(o, cluster, { out: args.out, check: args.check, force: args.force });
+      case 'up':
+      case 'down':
+      case 'status':
+        return (await import('./commands/local.js')).runLocalCommand(args.command, o, cluster, args);
+    }
+    throw new UsageError(`unknown command '${args.command}'`);
+  });
 }
 
 /** Errors from the writer and the local runner carry a code and a fix: shown without a stack. */

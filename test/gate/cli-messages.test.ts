@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
 
 // No input makes the CLI print a stack trace: a config that exports nothing usable, exits the
@@ -23,6 +26,36 @@ describe('the CLI never shows a stack trace', () => {
     expect(result.stderr).toContain('process.exit(0)');
     expect(result.stderr).toContain('cluster.config.ts');
   });
+
+  it('refuses a config whose timer calls process.exit(0) while the command runs', async () => {
+    const dir = projectWith(`import { Cluster, Primary } from 'pgsynth';
+const cluster = new Cluster({ name: 'shop' });
+new Primary(cluster, 'pg-primary', { hostPort: 5611 });
+export default async () => {
+  setTimeout(() => process.exit(0), 0);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return cluster;
+};
+`);
+    const result = await synthCli(dir, '--check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the config called process.exit(0)');
+  });
+
+  it('keeps its exit code when a config timer calls process.exit(0) after the command (a real process)', () => {
+    const dir = projectWith(`import { Cluster, Primary } from 'pgsynth';
+const cluster = new Cluster({ name: 'shop' });
+new Primary(cluster, 'pg-primary', { hostPort: 5611 });
+setTimeout(() => process.exit(0), 2000);
+export default cluster;
+`);
+    const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+    // jiti's register hook, by absolute path: the project folder has no node_modules of its own.
+    const register = pathToFileURL(join(createRequire(import.meta.url).resolve('jiti/package.json'), '..', 'lib', 'jiti-register.mjs')).href;
+    const run = spawnSync(process.execPath, ['--import', register, main, '--check'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toContain('differ from cluster.config.ts');
+    expect(run.status).toBe(1); // nothing written yet: drift, whatever the timer says
+  }, 60_000);
 
   it('escapes control characters from the config instead of echoing them to the terminal', async () => {
     const dir = projectWith(`import { Cluster, Primary } from 'pgsynth';
