@@ -1,5 +1,5 @@
 import { isPgsynthError, type Diagnostic } from '../../src/validators/diagnostic.js';
-import { synthesize } from '../../src/synth/synthesize.js';
+import { renderClusterFiles } from '../../src/synth/synthesize.js';
 import { buildCluster, type ConfigPlan } from './config-arbitrary.js';
 
 // One config through the gate contract: refused by the builders or `validate` with diagnostics
@@ -31,8 +31,9 @@ export function gate(plan: ConfigPlan): { outcome: Outcome; codes: string[]; fil
   if (!diagnostics.every(wellFormed)) throw new Error(`malformed diagnostic: ${JSON.stringify(diagnostics)}`);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { outcome: 'refused by validate', codes: errors.map((d) => d.code) };
-  // What validate accepted renders: a throw here (a renderer refusing, PGS999) fails the property.
-  const { files } = synthesize(cluster);
+  // What validate accepted renders: a throw here (a renderer refusing) fails the property. This is
+  // synthesize() without its second validation of the same config.
+  const files = renderClusterFiles(cluster.resolve({ target: 'compose' }));
   return { outcome: 'synthesized', codes: [], files };
 }
 
