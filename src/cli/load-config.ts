@@ -10,7 +10,9 @@ import { isPgsynthError } from '../validators/diagnostic.js';
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
 
 /** A config that could not be found or loaded: ExitCode.usage, with the config's own file:line when known. */
-export class ConfigLoadError extends Error {}
+export class ConfigLoadError extends Error {
+  fix?: string;
+}
 
 export function findConfig(explicit: string | undefined, cwd = process.cwd()): string {
   if (explicit) {
@@ -33,22 +35,21 @@ export async function loadCluster(file: string): Promise<Cluster> {
   process.setSourceMapsEnabled(true);
   let mod: { default?: unknown };
   try {
-    if (/\.m?js$/.test(file)) {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    } else {
-      const jiti = configLoader();
-      mod = { default: await jiti.import(file, { default: true }) };
-    }
+    mod = await withoutExit(file, async () => {
+      if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as { default?: unknown };
+      // The module namespace, not jiti's `default: true` (which reads `.then` of a null export).
+      return (await configLoader().import(file)) as { default?: unknown };
+    });
   } catch (error) {
-    if (isPgsynthError(error)) throw error;
+    if (isPgsynthError(error) || error instanceof ConfigLoadError) throw error;
     throw new ConfigLoadError(`${file}: the config threw while loading: ${describeThrow(error, file)}`);
   }
-  let value = mod.default;
+  let value = typeof mod === 'object' && mod !== null ? mod.default : undefined;
   if (typeof value === 'function') {
     try {
-      value = await (value as () => unknown)();
+      value = await withoutExit(file, async () => (value as () => unknown)());
     } catch (error) {
-      if (isPgsynthError(error)) throw error;
+      if (isPgsynthError(error) || error instanceof ConfigLoadError) throw error;
       throw new ConfigLoadError(`${file}: the config's default export threw: ${describeThrow(error, file)}`);
     }
   }
@@ -56,6 +57,37 @@ export async function loadCluster(file: string): Promise<Cluster> {
     throw new ConfigLoadError(`${file}: the default export must be a Cluster (or a function returning one); got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * Runs `run` (loading the config, then the command) with process.exit refused: a config that
+ * exits, at once or from a timer, would otherwise end `synth --check` with its own exit code (0:
+ * "up to date") before anything was checked. The call is only recorded, never thrown (a throw
+ * from a timer would crash the CLI), and reported once `run` is done.
+ */
+export async function withoutExit<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const exit = process.exit;
+  let code: number | string | null | undefined;
+  let called = false;
+  process.exit = ((c?: number | string | null) => {
+    if (!called) (called = true), (code = c);
+    return undefined as never;
+  }) as typeof process.exit;
+  const exited = () => {
+    const error = new ConfigLoadError(`${file}: the config called process.exit(${code ?? ''}); a config must only build and export its cluster`);
+    error.fix = 'remove the process.exit call from the config';
+    return error;
+  };
+  try {
+    const result = await run();
+    if (called) throw exited();
+    return result;
+  } catch (error) {
+    // Whatever followed the exit (a null export, a caught exception), the exit is what happened.
+    throw called ? exited() : error;
+  } finally {
+    process.exit = exit;
+  }
 }
 
 let loader: Jiti | undefined;
@@ -69,7 +101,7 @@ let loader: Jiti | undefined;
 function configLoader(): Jiti {
   // require, not import: importing jiti's CommonJS build from ESM makes Node lex all of it
   // for named exports, a third of a cold start.
-  loader ??= (createRequire(import.meta.url)('jiti') as typeof import('jiti')).createJiti(import.meta.url, { sourceMaps: true, tryNative: false });
+  loader ??= (createRequire(import.meta.url)('jiti') as typeof import('jiti')).createJiti(import.meta.url, { sourceMaps: true, tryNative: false, interopDefault: false });
   const keep = `${packageRoot()}/`;
   for (const key of Object.keys(loader.cache)) {
     const ownOrInstalled = (key.startsWith(keep) && !key.startsWith(`${keep}test/`) && !key.startsWith(`${keep}fixtures/`)) || key.includes('/node_modules/');

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
-import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
+import { ConfigLoadError, findConfig, loadCluster, withoutExit } from './load-config.js';
 import { exitCodeOf, ExitCode } from './exit-codes.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
-import { isPgsynthError } from '../validators/diagnostic.js';
+import { isPgsynthError, printable } from '../validators/diagnostic.js';
+import { PgsynthInternalError } from '../internal-error.js';
 import { packageFile } from '../package-root.js';
 
 /** Runs the CLI and returns its exit code (the taxonomy in exit-codes.ts). */
@@ -36,13 +37,24 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
       return ExitCode.usage;
     }
     if (error instanceof ConfigLoadError || isUserFacing(error)) {
-      o.err(`${red(o, 'error')} ${(error as Error).message}`);
+      o.err(`${red(o, 'error')} ${printable((error as Error).message, true)}`);
       const fix = (error as { fix?: string }).fix;
-      if (fix) o.err(`  fix: ${fix}`);
+      if (fix) o.err(`  fix: ${printable(fix, true)}`);
+      if (error instanceof PgsynthInternalError) printStackWhenAsked(o, error);
       return exitCodeOf(error);
     }
-    throw error;
+    // Nothing pgsynth throws on purpose gets here: an invariant failed. Named as a bug, not a stack trace.
+    const internal = new PgsynthInternalError('running the command', error);
+    o.err(`${red(o, 'error')} ${printable(internal.message, true)}`);
+    o.err(`  fix: ${internal.fix}`);
+    printStackWhenAsked(o, internal);
+    return ExitCode.usage;
   }
+}
+
+function printStackWhenAsked(o: Output, error: PgsynthInternalError): void {
+  const cause = error.cause;
+  if (process.env.PGSYNTH_DEBUG && cause instanceof Error && cause.stack) o.err(cause.stack);
 }
 
 async function dispatch(args: CliArgs, o: Output): Promise<number> {
@@ -54,31 +66,35 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
     default:
       break;
   }
-  const cluster = await loadCluster(findConfig(args.config));
-  switch (args.command) {
-    case 'validate':
-      return (await import('./commands/validate.js')).validate(o, cluster);
-    case 'synth':
-      return (await import('./commands/synth.js')).synth(o, cluster, { out: args.out, check: args.check, force: args.force });
-    case 'up':
-    case 'down':
-    case 'status':
-      return runtimeCommand(o, async () => (await import('./commands/local.js')).runLocalCommand(args.command as 'up' | 'down' | 'status', o, cluster, args));
-    case 'promote':
-    case 'switchover':
-    case 'rejoin':
-      return runtimeCommand(o, async () =>
-        (await import('./commands/failover.js')).runFailoverCommand(args.command as 'promote' | 'switchover' | 'rejoin', o, cluster, args),
-      );
-    case 'backup':
-    case 'backups':
-    case 'restore':
-    case 'check-backups':
-      return runtimeCommand(o, async () =>
-        (await import('./commands/backup.js')).runBackupCommand(args.command as 'backup' | 'backups' | 'restore' | 'check-backups', o, cluster, args),
-      );
-  }
-  throw new UsageError(`unknown command '${args.command}'`);
+  const file = findConfig(args.config);
+  // From the config's first line to the command's last: its timers run in between.
+  return withoutExit(file, async () => {
+    const cluster = await loadCluster(file);
+    switch (args.command) {
+      case 'validate':
+        return (await import('./commands/validate.js')).validate(o, cluster);
+      case 'synth':
+        return (await import('./commands/synth.js')).synth(o, cluster, { out: args.out, check: args.check, force: args.force });
+      case 'up':
+      case 'down':
+      case 'status':
+        return runtimeCommand(o, async () => (await import('./commands/local.js')).runLocalCommand(args.command as 'up' | 'down' | 'status', o, cluster, args));
+      case 'promote':
+      case 'switchover':
+      case 'rejoin':
+        return runtimeCommand(o, async () =>
+          (await import('./commands/failover.js')).runFailoverCommand(args.command as 'promote' | 'switchover' | 'rejoin', o, cluster, args),
+        );
+      case 'backup':
+      case 'backups':
+      case 'restore':
+      case 'check-backups':
+        return runtimeCommand(o, async () =>
+          (await import('./commands/backup.js')).runBackupCommand(args.command as 'backup' | 'backups' | 'restore' | 'check-backups', o, cluster, args),
+        );
+    }
+    throw new UsageError(`unknown command '${args.command}'`);
+  });
 }
 
 /** Errors from the writer and the local runner carry a code and a fix: shown without a stack. */

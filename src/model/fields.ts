@@ -21,12 +21,16 @@ export const sqlName = z
 
 export const port = z.number().int().min(1).max(65535);
 
-/** Text written into a file verbatim (image names, sizes): printable, no quotes, no control characters. */
+/**
+ * Text written into a file verbatim (image names, sizes): printable, no quotes, no control
+ * characters, and none of the characters YAML 1.1 parsers (docker-compose's PyYAML) read as a
+ * line break: NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+ */
 export const configText = z
   .string()
   .min(1)
-  .regex(/^[^\u0000-\u001f\u007f'"`$\\]+$/, {
-    message: 'must not contain control characters (newline, NUL), quotes, backslashes, backticks or $',
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029'"`$\\]+$/, {
+    message: 'must not contain control characters (newline, NUL, U+0085), line or paragraph separators (U+2028, U+2029), quotes, backslashes, backticks or $',
   });
 
 export const secretRef = z.custom<SecretRef>(isSecretRef, {
@@ -46,4 +50,25 @@ export const ipv4Cidr = z
   .regex(new RegExp(`^${IPV4}/(?:3[0-2]|[12]?\\d)$`), { message: 'must be an IPv4 CIDR such as 10.8.0.0/24' });
 
 export const settingValue = z.union([z.string(), z.number(), z.boolean()]);
-export const settingsRecord = z.record(z.string(), settingValue);
+/**
+ * Server parameters by name. PostgreSQL matches names case-insensitively (`TimeZone` is
+ * `timezone`), so two spellings of one name are refused and every name is kept in lower case, the
+ * one spelling postgresql.conf gets and every later check sees.
+ */
+export const settingsRecord = z
+  .record(z.string(), settingValue)
+  .superRefine((settings, ctx) => {
+    const seen = new Map<string, string>();
+    for (const name of Object.keys(settings)) {
+      const first = seen.get(name.toLowerCase());
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${first}" and "${name}" name the same parameter (PostgreSQL ignores case in parameter names); keep one of them`,
+        });
+      }
+      seen.set(name.toLowerCase(), name);
+    }
+  })
+  .transform((settings) => Object.fromEntries(Object.entries(settings).map(([name, value]) => [name.toLowerCase(), value])));

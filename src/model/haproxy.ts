@@ -2,12 +2,21 @@ import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { ConstructNode } from './node.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
+import { durationMs } from './duration.js';
 import { PgPool } from './pgpool.js';
 import { Primary } from './primary.js';
 import { Replica } from './replica.js';
 import type { SecretRef } from './secret.js';
 
-const duration = z.string().regex(/^\d+(us|ms|s|m|h|d)$/, { message: "must be a duration like '5s' or '30m'" });
+/** HAProxy keeps timers as signed 32-bit milliseconds ("timer overflow … maximum value is 2147483647 ms or ~24.8 days"). */
+const HAPROXY_MAX_TIMER_MS = 2147483647;
+const duration = z
+  .string()
+  .regex(/^\d+(us|ms|s|m|h|d)$/, { message: "must be a duration like '5s' or '30m'" })
+  .refine((text) => (durationMs(text) ?? 0) > 0, { message: 'must be longer than 0: HAProxy reads a 0 timeout as no timeout at all ("missing timeouts")' })
+  .refine((text) => (durationMs(text) ?? Infinity) <= HAPROXY_MAX_TIMER_MS, {
+    message: `must be at most ${HAPROXY_MAX_TIMER_MS}ms (~24.8 days, '24d'): HAProxy refuses longer timers with "timer overflow"`,
+  });
 const frontend = z.strictObject({ hostPort: port, port: port.optional() });
 
 export const haproxyPropsSchema = z.strictObject({
@@ -21,8 +30,8 @@ export const haproxyPropsSchema = z.strictObject({
     .strictObject({ hostPort: port, port: port.optional(), user: sqlName.default('admin'), password: secretRef.optional() })
     .optional(),
   checkUser: sqlName.default('haproxy_check'),
-  maxConn: z.number().int().min(1).default(2000),
-  serverMaxConn: z.number().int().min(1).optional(),
+  maxConn: z.number().int().min(1).max(2147483647).default(2000),
+  serverMaxConn: z.number().int().min(1).max(2147483647).optional(),
   timeouts: z
     .strictObject({
       connect: duration.default('5s'),

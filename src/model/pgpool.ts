@@ -11,6 +11,8 @@ const postgresNode = z.custom<Primary | Replica>((v) => v instanceof Primary || 
   message: 'must be a Primary or Replica, { node, weight } or { host, port }',
 });
 const weight = z.number().min(0).max(100000000);
+/** Pgpool-II keeps these as C ints: 2^31 and above fail its parser ("invalid value … for parameter"). */
+const pgpoolInt = z.number().int().min(0).max(2147483647);
 
 const backendSchema = z.union([
   postgresNode,
@@ -26,20 +28,20 @@ export const pgpoolPropsSchema = z.strictObject({
   pcpHostPort: port.optional(),
   numInitChildren: z.number().int().min(1).max(10000).default(32),
   maxPool: z.number().int().min(1).max(1000).default(4),
-  reservedConnections: z.number().int().min(0).default(0),
+  reservedConnections: pgpoolInt.default(0),
   loadBalance: z.boolean().default(true),
   statementLevelLoadBalance: z.boolean().default(false),
-  srCheckPeriod: z.number().int().min(0).default(5),
+  srCheckPeriod: pgpoolInt.default(5),
   healthCheck: z
     .strictObject({
-      period: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.period),
-      timeout: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.timeout),
-      maxRetries: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.maxRetries),
-      retryDelay: z.number().int().min(0).default(DEFAULT_HEALTH_CHECK.retryDelay),
+      period: pgpoolInt.default(DEFAULT_HEALTH_CHECK.period),
+      timeout: pgpoolInt.default(DEFAULT_HEALTH_CHECK.timeout),
+      maxRetries: pgpoolInt.default(DEFAULT_HEALTH_CHECK.maxRetries),
+      retryDelay: pgpoolInt.default(DEFAULT_HEALTH_CHECK.retryDelay),
     })
     .default(DEFAULT_HEALTH_CHECK),
   failover: z.enum(['automatic', 'manual']).default('automatic'),
-  searchPrimaryNodeTimeout: z.number().int().min(0).default(10),
+  searchPrimaryNodeTimeout: pgpoolInt.default(10),
   user: sqlName.default('pgpool'),
   password: secretRef.optional(),
   pcpUser: sqlName.default('pcpadmin'),

@@ -11,7 +11,13 @@ export interface SecretRef {
 }
 
 /**
- * Names a secret by the environment variable that holds it.
+ * Names a secret by the environment variable that holds it. Naming rule (PGS077): compose passes
+ * each secret into the containers under its own name, so the name must be one of its own, not
+ * one the shells, the images, libpq, compose or the linker use (PATH, HOME, SHELL, ENV, BASH_ENV,
+ * PGDATA and every PG…/PG_… name, POSTGRES_…, HAPROXY_…, COMPOSE_…, DOCKER_…, LD_…,
+ * LC_…, BASH_…, NODE_…), and one variable holds one password: two roles never share one.
+ * Prefix it with the cluster's name, as the defaults do (a default name is held to the exact
+ * names only: COMPOSE_MAIN_POSTGRES_PASSWORD for a cluster named compose-main is fine).
  * @example secret('SHOP_APP_PASSWORD')
  */
 export function secret(env: string): SecretRef {

@@ -16,6 +16,24 @@ export interface NodeRef {
   source?: SourceLocation;
 }
 
+/** Where a secret is named: the construct and field, and whose password it is. */
+export interface SecretUse {
+  node: NodeRef;
+  /** The props field, e.g. `ownerPassword` or `superuser.password`. */
+  field: string;
+  /** What the password unlocks: `role:app`, `pcp:pcpadmin`, `stats:admin`. */
+  identity: string;
+  /** True when the field was not set and the variable is the cluster's default name. */
+  defaulted: boolean;
+}
+
+export interface SecretSpec {
+  env: string;
+  purpose: string;
+  /** Every place that uses the variable, in registration order. */
+  uses: SecretUse[];
+}
+
 /** A role and the environment variable holding its password. */
 export interface RoleSpec {
   name: string;
@@ -43,6 +61,8 @@ export interface HbaEntry {
   address?: string;
   method: 'trust' | 'peer' | 'scram-sha-256' | 'md5' | 'reject';
   comment: string;
+  /** Written from the user's `allowedClients`, which may admit every address (PGS074 warns). */
+  fromAllowedClients?: true;
 }
 
 export interface PostgresLimits {
@@ -53,6 +73,8 @@ export interface PostgresLimits {
   maxReplicationSlots: number;
   maxPreparedTransactions: number;
   maxLocksPerTransaction: number;
+  /** Set when maxConnections was not given and pgsynth sized it for the Pgpools in front. */
+  maxConnectionsDerived?: true;
 }
 
 /** Directories and files of a process in this target (container paths on compose, under `.pgsynth/local/<cluster>/<id>` locally). */
@@ -260,5 +282,5 @@ export interface ClusterSpec extends NodeRef {
   /** Local target: the root directory of data, sockets, pid files and logs. */
   localDir: string;
   /** Every secret the cluster needs, by environment variable, with what it is for. */
-  secrets: Array<{ env: string; purpose: string }>;
+  secrets: SecretSpec[];
 }

@@ -24,4 +24,25 @@ export interface CatalogFile {
   version: string;
   columns: string[];
   settings: CatalogRow[];
+  /** Absent in catalogs generated before the string checks were probed. */
+  strings?: StringChecks;
+}
+
+/**
+ * What the server's check hooks of string parameters accept, probed with `postgres -C` (see
+ * scripts/probe-string-settings.ts). Names are lower case.
+ */
+export interface StringChecks {
+  /** Parameters whose check refuses ''. */
+  emptyRejected: string[];
+  /** Parameters read as a comma-separated identifier list ("invalid list syntax"). */
+  listSyntax: string[];
+  /** Token lists: the tokens each accepts (lower case). */
+  tokens: Record<string, string[]>;
+  /** client_encoding names and aliases, normalized as the server does (lower case, letters and digits). */
+  encodings: string[];
+  /** timezone_abbreviations files. */
+  timezoneAbbreviations: string[];
+  /** TimeZone and log_timezone names (pg_timezone_names), matched case-insensitively. */
+  timeZones: string[];
 }

@@ -1,6 +1,6 @@
 // Loads the committed pg_settings catalog of one PostgreSQL major (see scripts/gen-settings-catalog.ts).
 import { readFileSync } from 'node:fs';
-import { CATALOG_COLUMNS, type CatalogFile, type CatalogRow } from './catalog-format.js';
+import { CATALOG_COLUMNS, type CatalogFile, type CatalogRow, type StringChecks } from './catalog-format.js';
 import { pathToFileURL } from 'node:url';
 import { packageFile } from '../package-root.js';
 
@@ -35,6 +35,8 @@ export interface SettingsCatalog {
   version: string;
   /** Keyed by the name pg_settings shows (mostly lower case; "DateStyle", "IntervalStyle", "TimeZone"). */
   settings: ReadonlyMap<string, SettingSpec>;
+  /** What the server's checks of string parameters accept, probed from the real server; null when not probed. */
+  strings: StringChecks | null;
 }
 
 const lowerCaseIndexes = new WeakMap<SettingsCatalog, Map<string, SettingSpec>>();
@@ -87,6 +89,7 @@ export function loadCatalog(major: PostgresMajor): SettingsCatalog {
     major,
     version: file.version,
     settings: new Map(file.settings.map((row) => [row[0], toSpec(row)])),
+    strings: file.strings ?? null,
   };
   loaded.set(major, catalog);
   return catalog;

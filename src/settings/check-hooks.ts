@@ -47,9 +47,5 @@ export function checkHooks(major: PostgresMajor, name: string, value: number | b
       fix: 'remove it, or set it to false',
     };
   }
-  if (name === 'lc_messages' && value === '') {
-    // check_locale_messages: empty means "from the environment" only as the built-in default.
-    return { kind: 'invalid', detail: 'an empty locale is only allowed as the built-in default', fix: "use a locale name such as 'C' or 'en_US.UTF-8'" };
-  }
   return null;
 }

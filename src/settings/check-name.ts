@@ -1,7 +1,7 @@
 // Whether a parameter name can be set on a major: known, read-only, owned by pgsynth, from another
 // major, or misspelt.
 import { findSetting, loadCatalog, SUPPORTED_MAJORS, type PostgresMajor, type SettingSpec } from './catalog.js';
-import { controlledSetting } from './controlled.js';
+import { controlledSetting, type ControlledSetting } from './controlled.js';
 import { SETTING_CODES, type SettingIssue } from './issue.js';
 import { predecessorOf, removedSetting } from './removed.js';
 import { closestMatch } from './suggest.js';
@@ -24,10 +24,17 @@ export function isCustomParameter(name: string): boolean {
   return CUSTOM_PARAMETER.test(name);
 }
 
-export function checkName(major: PostgresMajor, name: string): NameCheck {
+/**
+ * Parameters the caller's renderer writes itself, by lower-case name: refused like the
+ * controlled ones, whose entries (with the option to use instead) take precedence.
+ */
+export type WrittenByPgsynth = (lowerCaseName: string) => ControlledSetting | undefined;
+
+export function checkName(major: PostgresMajor, name: string, written?: WrittenByPgsynth): NameCheck {
   const spec = findSetting(loadCatalog(major), name);
   if (spec) {
-    const controlled = controlledSetting(spec.name.toLowerCase());
+    const lower = spec.name.toLowerCase();
+    const controlled = controlledSetting(lower) ?? written?.(lower);
     if (controlled) {
       const fix = controlled.option ? `remove it from settings and use \`${controlled.option}\`` : 'remove it from settings';
       const message = `"${name}" cannot be set in settings: ${controlled.reason}`;

@@ -1,7 +1,8 @@
 // Whether a value suits a parameter of a major: type, enum values, unit, range, and the limits of
 // the server's check hooks — read the way the server reads it.
 import { enumValuesFor } from './build-options.js';
-import type { PostgresMajor, SettingSpec } from './catalog.js';
+import { loadCatalog, type PostgresMajor, type SettingSpec } from './catalog.js';
+import { checkString } from './check-strings.js';
 import { checkHooks } from './check-hooks.js';
 import { FORBIDDEN_VALUE_CHARACTERS, formatConfNumber } from './format.js';
 import { SETTING_CODES, showValue, type SettingIssue, type SettingValue } from './issue.js';
@@ -46,7 +47,7 @@ export function checkValue(major: PostgresMajor, spec: SettingSpec, value: Setti
       case 'real': return checkNumber(major, spec, value);
       case 'enum': return checkEnum(major, spec, value);
       case 'string': return typeof value === 'string'
-        ? hookIssue(major, spec, value, value)
+        ? stringIssue(major, spec, value) ?? hookIssue(major, spec, value, value)
         : wrongType(spec, value, 'a string', `write it as a string: '${String(value)}'`);
     }
   })();
@@ -165,4 +166,11 @@ function hookIssue(major: PostgresMajor, spec: SettingSpec, value: SettingValue,
   const wording = HOOK_WORDING[problem.kind];
   const message = `"${spec.name}" = ${showValue(value)} ${wording.verdict(major)}: ${problem.detail}`;
   return { name: spec.name, code: wording.code, message, fix: problem.fix };
+}
+
+function stringIssue(major: PostgresMajor, spec: SettingSpec, value: string): SettingIssue | undefined {
+  const checks = loadCatalog(major).strings;
+  const problem = checks ? checkString(checks, spec.name.toLowerCase(), value) : undefined;
+  if (!problem) return undefined;
+  return { name: spec.name, code: SETTING_CODES.wrongType, message: `"${spec.name}" = ${showValue(value)} is invalid on PostgreSQL ${major}: ${problem.detail}`, fix: problem.fix };
 }

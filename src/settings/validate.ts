@@ -2,14 +2,16 @@
 // server's catalog of a major, and write them into postgresql.conf.
 import type { PostgresMajor } from './catalog.js';
 import { checkCombinations } from './check-combinations.js';
-import { checkName } from './check-name.js';
+import { checkName, type WrittenByPgsynth } from './check-name.js';
 import { checkValue, controlCharacterIssue } from './check-value.js';
 import { formatConfNumber, quoteConfString } from './format.js';
 import { SETTING_CODES, showValue, type SettingIssue, type SettingValue } from './issue.js';
 import type { SettingsFor } from './types.generated.js';
 
 export { quoteConfString } from './format.js';
-export { CONTROLLED_SETTINGS } from './controlled.js';
+export { checkCombinations } from './check-combinations.js';
+export { CONTROLLED_SETTINGS, type ControlledSetting } from './controlled.js';
+export type { WrittenByPgsynth } from './check-name.js';
 export { SETTING_CODES, type SettingIssue, type SettingValue } from './issue.js';
 
 /** Plain records, or the generated per-major types (whose properties may hold undefined: not set). */
@@ -20,19 +22,20 @@ export type SettingsInput = Readonly<Record<string, SettingValue | undefined>> |
  * (a setting can have two: a parameter pgsynth owns, given a value it would refuse anyway),
  * then the combinations the server refuses.
  * An empty list means each value, written with formatSettingValue, is accepted by that server.
+ * `written` names the parameters the caller writes itself, refused like the controlled ones.
  */
-export function validateSettings(major: PostgresMajor, settings: SettingsInput): SettingIssue[] {
+export function validateSettings(major: PostgresMajor, settings: SettingsInput, written?: WrittenByPgsynth): SettingIssue[] {
   const given = Object.entries(settings as Record<string, SettingValue | undefined>)
     .filter((entry): entry is [string, SettingValue] => entry[1] !== undefined);
-  const issues = given.flatMap(([name, value]) => validateSetting(major, name, value));
+  const issues = given.flatMap(([name, value]) => validateSetting(major, name, value, written));
   // Combinations only among settings that are fine on their own, so nothing is reported twice.
   const flagged = new Set(issues.map((issue) => issue.name));
   const sound = Object.fromEntries(given.filter(([name]) => !flagged.has(name)));
   return [...issues, ...checkCombinations(major, sound)];
 }
 
-function validateSetting(major: PostgresMajor, name: string, value: SettingValue): SettingIssue[] {
-  const named = checkName(major, name);
+function validateSetting(major: PostgresMajor, name: string, value: SettingValue, written?: WrittenByPgsynth): SettingIssue[] {
+  const named = checkName(major, name, written);
   const issues = named.issue ? [named.issue] : [];
   if (named.spec && !named.skipValueChecks) return [...issues, ...checkValue(major, named.spec, value)];
   const controlCharacter = controlCharacterIssue(name, value);

@@ -7,6 +7,12 @@ import { comparePaths } from './generated-file.js';
 
 /** Where, relative to outDir, the writer records what it generated. */
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
+/**
+ * What a run is about to write, recorded before its first rename and removed after the manifest:
+ * a run killed in between left files the old manifest does not describe, and this says they are
+ * pgsynth's (the manifest and the files change as one unit).
+ */
+export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;
 
 const manifestSchema = z.object({
   version: z.literal(1),
@@ -37,6 +43,21 @@ export function readManifest(outDir: string): Manifest {
   }
   const parsed = manifestSchema.safeParse(parseJson(text));
   return { hashes: new Map(parsed.success ? Object.entries(parsed.data.files) : []), text };
+}
+
+/**
+ * The journal an interrupted run left, if any: path → hash of what that run was writing. A file
+ * whose content has that hash is pgsynth's, exactly as if the manifest had been written.
+ */
+export function readJournal(outDir: string): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(join(outDir, JOURNAL_PATH), 'utf8');
+  } catch {
+    return new Map();
+  }
+  const parsed = manifestSchema.safeParse(parseJson(text));
+  return new Map(parsed.success ? Object.entries(parsed.data.files) : []);
 }
 
 /** Stable text: sorted keys, two-space indent, trailing newline, so the file diffs cleanly. */

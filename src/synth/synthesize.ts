@@ -2,6 +2,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
+import { internal } from '../internal-error.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
@@ -35,6 +36,8 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   // Last: the compose file labels each service with a hash of the files rendered above.
   const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
   files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
+  // YAML 1.1 (docker-compose's PyYAML) breaks lines at these too; the model refuses them, this keeps it so.
+  if (/[\u0085\u2028\u2029]/.test(files.at(-1)!.content)) throw new Error('docker-compose.yml would hold a YAML line break (U+0085, U+2028 or U+2029) inside a value');
   return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 
@@ -54,7 +57,8 @@ export function synthesize(cluster: Cluster, options: Omit<ResolveOptions, 'targ
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new PgsynthError(errors);
   return {
-    files: renderClusterFiles(cluster.resolve({ ...options, target: 'compose' })),
+    // Validation passed, so a renderer refusing the spec is an invariant of pgsynth failing.
+    files: internal('rendering the files of a validated config', () => renderClusterFiles(cluster.resolve({ ...options, target: 'compose' }))),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
 }

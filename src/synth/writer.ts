@@ -1,15 +1,22 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { closeSync, constants, existsSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { fsyncDirectory, removeLeftoverTempFiles, writeFileAtomic } from './atomic-write.js';
 import { fileDiff, type FileVersion } from './check.js';
+import { DirEscapeError, DirHandles } from './dir-handles.js';
 import { comparePaths, fileMode, hasMarker, type GeneratedFile } from './generated-file.js';
-import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
+import { JOURNAL_PATH, MANIFEST_PATH, readJournal, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { lookUp, pathProblem, STATE_DIR, type OnDisk } from './safe-path.js';
+import { acquireLock } from './write-lock.js';
+
+/** Relative to outDir: held while a run writes, so two runs never interleave. */
+export const LOCK_PATH = `${STATE_DIR}/lock`;
 
 export interface WriteOptions {
   outDir: string;
   /** Overwrite or delete hand-edited generated files and foreign files in the way. */
   force?: boolean;
+  /** Called before each file is written (tests change the tree there, as a racing process would). */
+  onBeforeWrite?: (path: string) => void;
 }
 
 /** Paths relative to outDir, each list sorted. */
@@ -36,7 +43,11 @@ export type WriterErrorCode =
   /** A path would reach outside the output directory. */
   | 'PGS902'
   /** Two generated files share a path. */
-  | 'PGS903';
+  | 'PGS903'
+  /** Another synth is writing the same output directory. */
+  | 'PGS904'
+  /** The output directory is a file, `/`, the project itself or one of its parents. */
+  | 'PGS905';
 
 /** `message` states the problem; `fix` is kept apart so the CLI can print it on its own line. */
 export class WriterError extends Error {
@@ -60,11 +71,43 @@ export class WriterError extends Error {
 const FORCE_FIX = 'run synth --force to overwrite, or move your changes into cluster.config.ts';
 
 /**
- * Brings outDir in line with `files` while never clobbering user work: every
- * conflict is found before the first byte is written, each file is replaced
- * atomically, and the manifest that records ownership is written last.
+ * Brings outDir in line with `files` while never clobbering user work: one run at a time (a lock
+ * file), every conflict is found before the first byte is written, each file is replaced
+ * atomically through a directory handle verified to be inside outDir, and the files and the
+ * manifest that records ownership change as one unit (a journal written before the first rename).
  */
 export function writeFiles(files: GeneratedFile[], options: WriteOptions): WriteReport {
+  const { outDir } = options;
+  refuseOutDirFile(outDir);
+  rejectDuplicates(files);
+  rejectBadPaths(files);
+  mkdirSync(outDir, { recursive: true });
+  const hadStateDir = existsSync(join(outDir, STATE_DIR));
+  const handles = new DirHandles(outDir);
+  let release: (() => void) | undefined;
+  try {
+    const lock = acquireLock(handles.entry(LOCK_PATH, true));
+    if (!lock.acquired) {
+      throw new WriterError(
+        'PGS904',
+        [LOCK_PATH],
+        `another synth (pid ${lock.pid}) is writing ${outDir} right now`,
+        `wait for it to finish and run synth again; if no synth is running, remove ${join(outDir, LOCK_PATH)}`,
+      );
+    }
+    release = lock.release;
+    return writeLocked(files, options, handles);
+  } catch (error) {
+    if (error instanceof DirEscapeError) throw escapeError(outDir, [{ path: error.relative, via: error.relative }], error.where);
+    throw error;
+  } finally {
+    release?.();
+    if (!hadStateDir) removeIfEmpty(join(outDir, STATE_DIR));
+    handles.close();
+  }
+}
+
+function writeLocked(files: GeneratedFile[], options: WriteOptions, handles: DirHandles): WriteReport {
   const { outDir, force = false } = options;
   const { targets, stale, manifest } = survey(files, outDir);
   const manifestOnDisk = lookUp(outDir, MANIFEST_PATH);
@@ -79,48 +122,97 @@ export function writeFiles(files: GeneratedFile[], options: WriteOptions): Write
   if (blocking.length > 0) throw conflictError(blocking);
 
   const report: WriteReport = { created: [], changed: [], deleted: [], unchanged: [] };
-  const writtenDirs = new Set<string>();
-  const write = (path: string, content: string, mode: number): void => {
-    const dir = dirname(join(outDir, path));
-    mkdirSync(dir, { recursive: true });
-    writeFileAtomic(join(outDir, path), content, mode);
-    writtenDirs.add(dir);
-  };
+  const manifestText = serializeManifest(new Map(targets.map(({ file }) => [file.path, sha256(file.content)])));
+  const changes = targetPlan.some(({ action }) => action !== 'keep') || stalePlan.some(({ action }) => action === 'delete');
+  const stateDir = () => handles.dir(STATE_DIR, true);
+  if (changes) {
+    // Before the first rename: from here until the manifest is written, this says what is ours.
+    writeFileAtomic(handles.entry(JOURNAL_PATH, true), manifestText, 0o644);
+    fsyncDirectory(stateDir());
+  }
 
-  mkdirSync(outDir, { recursive: true });
+  const writtenDirs = new Set<string>();
   sweepTempFiles(outDir, [...targets.map(({ file }) => file.path), ...stale.map(({ path }) => path), MANIFEST_PATH]);
 
   const listFor = { create: report.created, rewrite: report.changed, chmod: report.changed, keep: report.unchanged };
   for (const { target, action } of targetPlan) {
     const { file } = target;
-    if (action === 'create' || action === 'rewrite') write(file.path, file.content, fileMode(file));
-    if (action === 'chmod') chmodSync(join(outDir, file.path), fileMode(file));
+    if (action !== 'keep') options.onBeforeWrite?.(file.path);
+    if (action === 'create' || action === 'rewrite') {
+      writeFileAtomic(handles.entry(file.path, true), file.content, fileMode(file));
+      writtenDirs.add(posix.dirname(file.path));
+    }
+    if (action === 'chmod') chmodNoFollow(handles.entry(file.path, false), fileMode(file));
     listFor[action].push(file.path);
   }
   for (const { entry, action } of stalePlan) {
     if (action !== 'delete') continue;
-    rmSync(join(outDir, entry.path));
-    removeEmptyParents(outDir, entry.path);
+    rmSync(handles.entry(entry.path, false));
+    removeEmptyParents(outDir, entry.path, handles);
     report.deleted.push(entry.path);
   }
 
-  // The manifest goes last, after the renames are durable: until then the old one
-  // still describes what synth owns, so an interrupted run is simply rerun.
-  for (const dir of writtenDirs) fsyncDirectory(dir);
-  const manifestText = serializeManifest(new Map(targets.map(({ file }) => [file.path, sha256(file.content)])));
+  // The manifest goes last, after the renames are durable; the journal covered the gap.
+  for (const dir of writtenDirs) fsyncDirectory(handles.dir(dir === '.' ? '' : dir, false));
   if (manifestText !== manifest.text) {
-    const stateDir = join(outDir, STATE_DIR);
-    mkdirSync(stateDir, { recursive: true });
-    writeFileAtomic(join(outDir, MANIFEST_PATH), manifestText, 0o644);
-    fsyncDirectory(stateDir);
+    writeFileAtomic(handles.entry(MANIFEST_PATH, true), manifestText, 0o644);
+    fsyncDirectory(stateDir());
+  }
+  if (changes || manifest.journaled) {
+    rmSync(handles.entry(JOURNAL_PATH, true), { force: true });
+    fsyncDirectory(stateDir());
   }
 
   for (const list of Object.values(report)) list.sort(comparePaths);
   return report;
 }
 
+/** chmod of the file itself, never of what a symlink swapped in for it points to. */
+function chmodNoFollow(path: string, mode: number): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the manifest is there), or already gone
+  }
+}
+
+/**
+ * Why `outDir` cannot be the output directory, or undefined. pgsynth deletes the files it wrote
+ * there earlier and writes its own beside whatever is there, so it must be a directory of its own:
+ * not `/`, not the project (`projectRoot`) nor a folder above it, and not a file.
+ */
+export function outDirProblem(outDir: string, projectRoot: string): string | undefined {
+  const out = resolve(outDir);
+  const project = resolve(projectRoot);
+  if (out === sep || out === resolve(sep)) return `${outDir} is the root of the file system`;
+  if (out === project) return `${outDir} is the project itself (where cluster.config.ts is)`;
+  const up = relative(out, project);
+  if (up !== '' && !up.startsWith('..') && !posix.isAbsolute(up)) return `${outDir} is a folder above the project (${project})`;
+  const stats = statSync(out, { throwIfNoEntry: false });
+  if (stats && !stats.isDirectory()) return `${outDir} is a file, not a directory`;
+  return undefined;
+}
+
+/** The output directory of `writeFiles` and `checkFiles` must be a directory if it exists. */
+function refuseOutDirFile(outDir: string): void {
+  const stats = statSync(outDir, { throwIfNoEntry: false });
+  if (stats && !stats.isDirectory()) {
+    throw new WriterError('PGS905', [outDir], `the output directory ${outDir} is a file, not a directory`, 'pass --out a directory (it is created when missing), e.g. --out cluster');
+  }
+}
+
 /** Reports how outDir differs from what `writeFiles(files)` would leave there. Writes nothing. */
 export function checkFiles(files: GeneratedFile[], outDir: string): DriftReport {
+  refuseOutDirFile(outDir);
   const { targets, stale } = survey(files, outDir);
   const patches: { path: string; patch: string }[] = [];
   for (const { file, onDisk } of targets) {
@@ -157,7 +249,7 @@ interface Stale {
 interface Survey {
   targets: Target[];
   stale: Stale[];
-  manifest: Manifest;
+  manifest: Manifest & { journaled: boolean };
 }
 
 /** Validates the request and reads what is currently at every path it touches. */
@@ -173,7 +265,7 @@ function survey(files: GeneratedFile[], outDir: string): Survey {
   }
   if (escapes.length > 0) throw escapeError(outDir, escapes);
 
-  const manifest = readManifest(outDir);
+  const manifest = withJournal(readManifest(outDir), outDir);
   const produced = new Set(files.map((file) => file.path));
   const stale: Stale[] = [];
   for (const [path, recordedHash] of manifest.hashes) {
@@ -183,6 +275,22 @@ function survey(files: GeneratedFile[], outDir: string): Survey {
     if (onDisk.kind !== 'escapes') stale.push({ path, onDisk, recordedHash });
   }
   return { targets, stale, manifest };
+}
+
+/**
+ * A run killed between its first rename and its manifest left a journal: each file whose content
+ * has the hash the journal recorded is pgsynth's, as if that run had finished.
+ */
+function withJournal(manifest: Manifest, outDir: string): Manifest & { journaled: boolean } {
+  const journal = readJournal(outDir);
+  if (journal.size === 0) return { ...manifest, journaled: false };
+  const hashes = new Map(manifest.hashes);
+  for (const [path, hash] of journal) {
+    if (pathProblem(path) !== undefined) continue;
+    const onDisk = lookUp(outDir, path);
+    if (onDisk.kind === 'file' && sha256(onDisk.content) === hash) hashes.set(path, hash);
+  }
+  return { hashes, text: manifest.text, journaled: true };
 }
 
 type Action = 'create' | 'rewrite' | 'chmod' | 'keep';
@@ -229,7 +337,9 @@ function obstacleConflict(path: string, onDisk: Present): Conflict | undefined {
 function decideStale({ path, onDisk, recordedHash }: Stale): Decision<'delete' | 'leave'> {
   // Anything but the regular file we wrote is no longer ours to delete.
   if (onDisk.kind !== 'file') return { action: 'leave' };
-  if (sha256(onDisk.content) === recordedHash) return { action: 'delete' };
+  // Only what pgsynth wrote, unchanged and marked: a tampered manifest naming a hash of a user's
+  // file cannot make it deletable, since the user's file has no marker.
+  if (sha256(onDisk.content) === recordedHash) return { action: hasMarker(onDisk.content.toString('utf8')) ? 'delete' : 'leave' };
   const reason = 'is no longer generated and would be deleted, but was edited by hand since the last synth';
   return { action: 'delete', conflict: { path, code: 'PGS900', reason, forceable: true } };
 }
@@ -284,13 +394,15 @@ interface Escape {
   via: string;
 }
 
-function escapeError(outDir: string, escapes: Escape[]): WriterError {
+function escapeError(outDir: string, escapes: Escape[], where?: string): WriterError {
   const paths = escapes.map(({ path }) => path).sort(comparePaths);
   const links = [...new Set(escapes.map(({ via }) => via))].sort(comparePaths).join(', ');
   return new WriterError(
     'PGS902',
     paths,
-    `writing ${paths.join(', ')} would follow a symlink out of ${outDir}: ${links}`,
+    where
+      ? `${links} in ${outDir} became a way out of it while synth was writing (it leads to ${where}); synth stopped there`
+      : `writing ${paths.join(', ')} would follow a symlink out of ${outDir}: ${links}`,
     `remove the symlink ${links} or point it at a directory inside ${outDir}`,
   );
 }
@@ -302,10 +414,13 @@ function sweepTempFiles(outDir: string, paths: string[]): void {
 }
 
 /** After a deletion, removes the directories that deletion left empty, stopping at outDir. */
-function removeEmptyParents(outDir: string, path: string): void {
+function removeEmptyParents(outDir: string, path: string, handles: DirHandles): void {
   for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) {
     const absolute = join(outDir, dir);
     if (lstatSync(absolute).isSymbolicLink() || readdirSync(absolute).length > 0) return;
-    rmdirSync(absolute);
+    // rmdir through the parent's handle: it removes no directory outside, and no symlink.
+    const name = handles.entry(dir, false);
+    handles.forget(dir);
+    rmdirSync(name);
   }
 }

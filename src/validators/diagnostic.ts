@@ -27,11 +27,22 @@ export interface Diagnostic {
   source?: SourceLocation;
 }
 
+/**
+ * Text safe to print on a terminal: control characters (an ANSI escape or a newline inside a slot
+ * name) are shown as \u001b-style escapes, so a value can neither repaint the screen nor forge a
+ * line. `keepNewlines` keeps the line breaks of multi-line messages pgsynth writes itself.
+ */
+export function printable(text: string, keepNewlines = false): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    keepNewlines && (c === '\n' || c === '\t') ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Formats a diagnostic on one line the way compilers do, followed by its fix. */
 export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {
-  const where = d.source ? `${relativeTo(cwd, d.source.file)}:${d.source.line}:${d.source.column} ` : '';
-  const field = d.field ? ` ${d.field}` : '';
-  return `${where}${d.severity} ${d.code} ${d.path}${field}: ${d.message}\n  fix: ${d.fix}`;
+  const where = d.source ? `${printable(relativeTo(cwd, d.source.file))}:${d.source.line}:${d.source.column} ` : '';
+  const field = d.field ? ` ${printable(d.field)}` : '';
+  return `${where}${d.severity} ${d.code} ${printable(d.path)}${field}: ${printable(d.message)}\n  fix: ${printable(d.fix)}`;
 }
 
 function relativeTo(cwd: string, file: string): string {

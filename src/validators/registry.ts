@@ -28,6 +28,7 @@ import { hotStandbyFeedbackWithReads } from './rules/hot-standby-feedback.js';
 import { hotStandbyOnReplicas } from './rules/hot-standby.js';
 import { idsAreDnsLabels } from './rules/ids-dns-labels.js';
 import { idsUnique } from './rules/ids-unique.js';
+import { versionedImagesPinned } from './rules/image-pinned.js';
 import { localDirSafe } from './rules/local-dir-text.js';
 import { exactlyOnePrimary } from './rules/one-primary.js';
 import { pgpoolBackendHostValid } from './rules/pgpool-backend-host.js';
@@ -52,6 +53,7 @@ import { replicationSlotsFit } from './rules/replication-slots.js';
 import { reservedConnectionsFit } from './rules/reserved-connections.js';
 import { roleNamesDistinct } from './rules/role-names-distinct.js';
 import { valuesSafeInFiles } from './rules/safe-text.js';
+import { secretNamesOwn } from './rules/secret-names.js';
 import { slotNamesValid } from './rules/slot-name-format.js';
 import { slotNamesUnique } from './rules/slot-names-unique.js';
 import { slotWalKeepSizeBounded } from './rules/slot-wal-keep-size.js';
@@ -67,6 +69,7 @@ import { synchronousReplicaListed } from './rules/synchronous-flag-listed.js';
 import { minimalWalLevelHasNoSenders } from './rules/wal-level-minimal-senders.js';
 import { walLevelAllowsReplicas } from './rules/wal-level-replicas.js';
 import { walSendersFit } from './rules/wal-senders.js';
+import { writtenValuesInServerRange } from './rules/written-values-in-range.js';
 
 /** Every cross-field rule, in code order. docs/rules.md is generated from this list. */
 export const RULES: readonly Rule[] = [
@@ -99,6 +102,7 @@ export const RULES: readonly Rule[] = [
   hotStandbyOnReplicas,
   idsAreDnsLabels,
   idsUnique,
+  versionedImagesPinned,
   localDirSafe,
   exactlyOnePrimary,
   pgpoolBackendHostValid,
@@ -123,6 +127,7 @@ export const RULES: readonly Rule[] = [
   reservedConnectionsFit,
   roleNamesDistinct,
   valuesSafeInFiles,
+  secretNamesOwn,
   slotNamesValid,
   slotNamesUnique,
   slotWalKeepSizeBounded,
@@ -138,4 +143,5 @@ export const RULES: readonly Rule[] = [
   minimalWalLevelHasNoSenders,
   walLevelAllowsReplicas,
   walSendersFit,
+  writtenValuesInServerRange,
 ].sort((a, b) => a.code.localeCompare(b.code));

@@ -15,7 +15,8 @@ const RANGES: ReadonlyArray<[string, string]> = [
   ['PGS170–189', 'Docker Compose and the local (`synth up`) target'],
   ['PGS190–209', 'backups and WAL archiving (the `Backup` construct)'],
   ['PGS3xx', 'per-parameter checks of `settings` against the PostgreSQL parameter catalog (listed in their own section of the docs, when present)'],
-  ['PGS9xx', 'errors of the file writer (listed in their own section of the docs, when present)'],
+  ['PGS9xx', 'errors of the file writer (listed in their own section of the docs, when present): PGS900 a hand-edited generated file, PGS901 a file of yours in the way, PGS902 a path or symlink leading out of the output directory (also one swapped in during the run), PGS903 two files with one path, PGS904 another synth writing the same directory, PGS905 `--out` that is a file, `/`, the project or a folder above it'],
+  ['PGS999', 'an internal error: an invariant of pgsynth failed. A pgsynth bug, never a mistake in the config: report it with the config (PGSYNTH_DEBUG=1 prints the stack)'],
 ];
 
 function anchor(code: string): string {

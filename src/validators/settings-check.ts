@@ -1,5 +1,6 @@
-import type { ClusterSpec } from '../model/spec.js';
-import { validateSettings } from '../settings/validate.js';
+import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
+import { pgsynthWrittenSettings } from '../synth/postgres/postgresql-conf.js';
+import { validateSettings, type ControlledSetting, type WrittenByPgsynth } from '../settings/validate.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /**
@@ -10,7 +11,7 @@ export function checkNodeSettings(spec: ClusterSpec): Diagnostic[] {
   return spec.postgres.flatMap((node) =>
     Object.keys(node.settings).length === 0
       ? []
-      : validateSettings(spec.postgresVersion, node.settings).map((issue) => ({
+      : validateSettings(spec.postgresVersion, node.settings, writtenFor(spec, node)).map((issue) => ({
           code: issue.code,
           severity: 'error' as const,
           path: node.path,
@@ -20,4 +21,25 @@ export function checkNodeSettings(spec: ClusterSpec): Diagnostic[] {
           ...(node.source ? { source: node.source } : {}),
         })),
   );
+}
+
+/**
+ * What the postgresql.conf renderer itself writes for this node: asked of the renderer, so a
+ * parameter it starts writing is refused in `settings` at once instead of being written twice.
+ */
+function writtenFor(spec: ClusterSpec, node: PostgresNodeSpec): WrittenByPgsynth {
+  let written: Map<string, ControlledSetting>;
+  try {
+    written = new Map(
+      pgsynthWrittenSettings(spec, node).map((entry) => [
+        entry.key,
+        { option: null, reason: `pgsynth writes it itself${entry.comment ? ` (${entry.comment})` : ''}` },
+      ]),
+    );
+  } catch {
+    // A spec the renderer cannot handle (a replica of another cluster's primary) is refused by
+    // the cluster rules; the static list of controlled parameters still applies.
+    written = new Map();
+  }
+  return (name) => written.get(name);
 }

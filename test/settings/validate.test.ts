@@ -71,8 +71,8 @@ describe('PGS302 wrong type', () => {
     expect(validateSettings(16, { lc_messages: '' })).toEqual([{
       name: 'lc_messages',
       code: 'PGS302',
-      message: '"lc_messages" = "" is invalid: an empty locale is only allowed as the built-in default',
-      fix: "use a locale name such as 'C' or 'en_US.UTF-8'",
+      message: '"lc_messages" = "" is invalid on PostgreSQL 16: the server refuses an empty value',
+      fix: 'remove it from settings to keep the default, or give a value',
     }]);
     expect(checkPostgresqlConf("lc_messages = ''\n", 16).message).toContain('invalid value for parameter "lc_messages": ""');
   });

@@ -235,3 +235,9 @@ export function checkComposeYaml(text: string, files: Record<string, string>): T
     return problems.length ? { ok: false, message: problems.join('\n') } : { ok: true, message: 'docker-compose config -q and the compose-spec schema accept it' };
   });
 }
+
+/** The compose-spec JSON schema alone (docker-compose itself is slow to start). */
+export function checkComposeSchema(text: string): ToolCheck {
+  const problems = validateComposeSchema(parseYaml(text));
+  return problems.length ? { ok: false, message: problems.join('\n') } : { ok: true, message: 'the compose-spec schema accepts it' };
+}

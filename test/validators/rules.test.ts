@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backup, Cluster, PgPool, Primary, Replica, RULES } from '../../src/index.js';
+import { Backup, Cluster, PgPool, Primary, Replica, RULES, secret } from '../../src/index.js';
 import type { BackupProps, PrimaryProps, ReplicaProps } from '../../src/index.js';
 import type { ValidateOptions } from '../../src/index.js';
 import { shop, withCode } from './fixtures.js';
@@ -244,6 +244,17 @@ const CASES: Case[] = [
     message: ["every node runs image 'postgres:15-bookworm', PostgreSQL 15, but postgresVersion is 17"],
   },
   {
+    code: 'PGS025',
+    name: 'a derived max_connections past the server maximum',
+    bad: () => shop({ pgpool: { numInitChildren: 1000, maxPool: 300 } }).cluster,
+    good: () => shop({ pgpool: { numInitChildren: 1000, maxPool: 200 }, primary: { maxConnections: 200100 } }).cluster,
+    count: 3,
+    path: 'shop/pg-primary',
+    field: 'maxConnections',
+    message: ['"max_connections" = 300020 is out of range for PostgreSQL 17: allowed 1..262143', 'derived it from'],
+    fix: ['numInitChildren × maxPool'],
+  },
+  {
     code: 'PGS050',
     name: 'an unquoted name with a hyphen',
     bad: () => shop({ primary: { synchronousStandbyNames: 'FIRST 1 (pg-replica1)' } }).cluster,
@@ -399,6 +410,24 @@ const CASES: Case[] = [
     path: 'shop/haproxy',
     field: 'checkUser',
     message: ["role 'postgres' is HAProxy's check role here and already the superuser (shop superuser.name)"],
+  },
+  {
+    code: 'PGS077',
+    name: 'a secret named PATH',
+    bad: () => shop({ primary: { database: 'app', ownerPassword: secret('PATH') } }).cluster,
+    good: () => shop({ primary: { database: 'app', ownerPassword: secret('SHOP_APP_PASSWORD') } }).cluster,
+    path: 'shop/pg-primary',
+    field: 'ownerPassword',
+    message: ["secret 'PATH' is not a name of its own"],
+  },
+  {
+    code: 'PGS174',
+    name: 'postgres:latest on every node',
+    bad: () => shop({ cluster: { images: { postgres: 'postgres:latest' } } }).cluster,
+    good: () => shop({ cluster: { images: { postgres: 'postgres:17-bookworm' } } }).cluster,
+    path: 'shop',
+    field: 'images.postgres',
+    message: ["image 'postgres:latest' is tagged 'latest'", 'the major version check cannot be done'],
   },
   {
     code: 'PGS090',

@@ -76,3 +76,29 @@ it('leaves every file wholly old or wholly new when synth is killed mid-run, and
   expect(tempFilesIn(outDir)).toEqual([]);
   expect(checkFiles(newFiles, outDir).clean).toBe(true);
 }, 120_000);
+
+it('does not mistake the files of a killed run for hand edits when the config goes back (journal)', async () => {
+  const root = tempDir();
+  const outDir = join(root, 'out');
+  const oldFiles = crashFiles('old');
+  writeFiles(oldFiles, { outDir });
+  const identity = (path: string) => {
+    const stats = statSync(join(outDir, path), { bigint: true });
+    return `${stats.ino}:${stats.mtimeNs}`;
+  };
+  const oldIdentities = oldFiles.map((file) => identity(file.path));
+  const replaced = () => oldFiles.filter((file, i) => identity(file.path) !== oldIdentities[i]).length;
+
+  const child = spawn(process.execPath, [writeDriver(root), outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
+  while (child.exitCode === null && replaced() < KILL_AFTER_REPLACED) await new Promise((r) => setTimeout(r, 2));
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  expect(replaced()).toBeGreaterThanOrEqual(KILL_AFTER_REPLACED);
+
+  // Back to the old config: the new files the killed run left are pgsynth's, not hand edits.
+  const report = writeFiles(oldFiles, { outDir });
+  expect(report.changed.length).toBeGreaterThanOrEqual(KILL_AFTER_REPLACED);
+  expect(checkFiles(oldFiles, outDir).clean).toBe(true);
+  expect(tempFilesIn(outDir)).toEqual([]);
+}, 120_000);

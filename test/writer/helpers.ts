@@ -49,7 +49,8 @@ export function snapshot(dir: string): Map<string, Entry> {
     entries.set(path, {
       kind: isDir ? 'dir' : 'file',
       ino: stats.ino,
-      mtimeNs: stats.mtimeNs,
+      // The state directory's own mtime moves with the lock file every run takes; its files count.
+      mtimeNs: path === '.pgsynth' ? 0n : stats.mtimeNs,
       mode: Number(stats.mode & 0o777n),
       ...(!isDir && { content: readFileSync(join(dir, path), 'utf8') }),
     });

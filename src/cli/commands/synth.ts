@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
 import { synthesize } from '../../synth/synthesize.js';
-import { checkFiles, writeFiles } from '../../synth/writer.js';
+import { checkFiles, outDirProblem, writeFiles, WriterError } from '../../synth/writer.js';
 import { ExitCode } from '../exit-codes.js';
 import { dim, green, plural, printDiagnostics, red, yellow, type Output } from '../output.js';
 
@@ -16,6 +16,10 @@ export function synth(o: Output, cluster: Cluster, options: SynthOptions): ExitC
   const { files, warnings } = synthesize(cluster);
   printDiagnostics(o, warnings);
   const outDir = resolve(options.out);
+  const problem = outDirProblem(outDir, process.cwd());
+  if (problem) {
+    throw new WriterError('PGS905', [options.out], `--out ${options.out}: ${problem}; synth writes and deletes its own files there`, 'give --out a directory of its own inside the project, e.g. --out cluster (the default)');
+  }
   if (options.check) {
     const drift = checkFiles(files, outDir);
     if (drift.clean) {

@@ -27,10 +27,13 @@ export function resolveBackup(ctx: ResolveContext): BackupSpec | null {
           accessKeyIdEnv: repo.accessKeyId.env,
           secretAccessKeyEnv: repo.secretAccessKey.env,
         };
-  if (p.encryptionKey) ctx.secrets.add({ name: 'pgbackrest', passwordEnv: p.encryptionKey.env }, 'passphrase of the backup repository (pgBackRest aes-256-cbc); without it no backup can be restored');
+  const use = (field: string, identity: string) => ({ node: nodeRef(backup), field, identity, defaulted: false });
+  if (p.encryptionKey) {
+    ctx.secrets.add({ name: 'pgbackrest', passwordEnv: p.encryptionKey.env }, 'passphrase of the backup repository (pgBackRest aes-256-cbc); without it no backup can be restored', use('encryptionKey', 'backup:passphrase'));
+  }
   if (repo.type === 's3') {
-    ctx.secrets.add({ name: 'pgbackrest', passwordEnv: repo.accessKeyId.env }, 'access key id of the S3 backup repository');
-    ctx.secrets.add({ name: 'pgbackrest', passwordEnv: repo.secretAccessKey.env }, 'secret access key of the S3 backup repository');
+    ctx.secrets.add({ name: 'pgbackrest', passwordEnv: repo.accessKeyId.env }, 'access key id of the S3 backup repository', use('repository.accessKeyId', 'backup:s3-key-id'));
+    ctx.secrets.add({ name: 'pgbackrest', passwordEnv: repo.secretAccessKey.env }, 'secret access key of the S3 backup repository', use('repository.secretAccessKey', 'backup:s3-secret'));
   }
   const dir = local ? `${ctx.localDir}/backup` : '/var/lib/postgresql/pgbackrest';
   return {

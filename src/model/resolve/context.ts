@@ -65,14 +65,21 @@ export function createContext(cluster: Cluster, target: Target, localDir: string
   const haproxies = nodes.filter((n): n is Haproxy => n instanceof Haproxy);
 
   const secrets = new SecretRegistry();
-  secrets.add(superuser, `password of the superuser '${superuser.name}' (local socket and bootstrap only)`);
-  secrets.add(replication, `password of the replication role '${replication.name}'`);
+  const clusterRef = nodeRef(cluster);
+  secrets.add(superuser, `password of the superuser '${superuser.name}' (local socket and bootstrap only)`, {
+    node: clusterRef, field: 'superuser.password', identity: `role:${superuser.name}`, defaulted: props.superuser.password === undefined,
+  });
+  secrets.add(replication, `password of the replication role '${replication.name}'`, {
+    node: clusterRef, field: 'replicationUser.password', identity: `role:${replication.name}`, defaulted: props.replicationUser.password === undefined,
+  });
 
   const owners = new Map<Primary, RoleSpec>();
   for (const p of primaries) {
     const owner = role(p.props.owner, p.props.ownerPassword ?? cluster.defaultSecret('APP_PASSWORD'));
     owners.set(p, owner);
-    secrets.add(owner, `password of the application role '${owner.name}' (owner of database '${p.props.database}')`);
+    secrets.add(owner, `password of the application role '${owner.name}' (owner of database '${p.props.database}')`, {
+      node: nodeRef(p), field: 'ownerPassword', identity: `role:${owner.name}`, defaulted: p.props.ownerPassword === undefined,
+    });
   }
 
   // Pgpool registers its check role's secret itself (next to its PCP admin's), but pg_hba.conf

@@ -21,7 +21,11 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
   const { upstream, rwServers, roServers } = servers(ctx, hp.upstream, pgpools);
   const pool = hp.upstream instanceof PgPool ? hp.upstream.props : null;
   const statsUser = hp.stats ? role(hp.stats.user, hp.stats.password ?? ctx.cluster.defaultSecret('HAPROXY_STATS_PASSWORD')) : null;
-  if (statsUser) ctx.secrets.add(statsUser, `password of the HAProxy stats page user '${statsUser.name}'`);
+  if (statsUser) {
+    ctx.secrets.add(statsUser, `password of the HAProxy stats page user '${statsUser.name}'`, {
+      node: nodeRef(h), field: 'stats.password', identity: `stats:${statsUser.name}`, defaulted: hp.stats?.password === undefined,
+    });
+  }
   const bindAddress = target === 'compose' ? '*' : '127.0.0.1';
   return {
     kind: 'haproxy',

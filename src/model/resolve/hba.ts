@@ -34,7 +34,7 @@ export function postgresHba(ctx: ResolveContext, primary: Primary): HbaEntry[] {
   if (owner && database) {
     // Under synth up every client is on 127.0.0.1: allowedClients describes the compose network.
     for (const address of ctx.target === 'compose' && allowedClients ? allowedClients : [net]) {
-      entries.push({ type: 'host', database, user: owner.name, address, method: 'scram-sha-256', comment: 'application clients' });
+      entries.push({ type: 'host', database, user: owner.name, address, method: 'scram-sha-256', comment: 'application clients', ...(allowedClients ? { fromAllowedClients: true as const } : {}) });
     }
   }
   entries.push({ type: 'host', database: 'all', user: 'all', address: '0.0.0.0/0', method: 'reject', comment: 'nothing else' });

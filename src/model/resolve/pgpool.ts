@@ -14,8 +14,12 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
   const { plan, target, localDir } = ctx;
   const checkUser = ctx.checkUserOf(p);
   const pcpUser = role(p.props.pcpUser, p.props.pcpPassword ?? ctx.cluster.defaultSecret('PCP_PASSWORD'));
-  ctx.secrets.add(checkUser, `password of Pgpool's check role '${checkUser.name}'`);
-  ctx.secrets.add(pcpUser, `password of Pgpool's PCP admin '${pcpUser.name}'`);
+  ctx.secrets.add(checkUser, `password of Pgpool's check role '${checkUser.name}'`, {
+    node: nodeRef(p), field: 'password', identity: `role:${checkUser.name}`, defaulted: p.props.password === undefined,
+  });
+  ctx.secrets.add(pcpUser, `password of Pgpool's PCP admin '${pcpUser.name}'`, {
+    node: nodeRef(p), field: 'pcpPassword', identity: `pcp:${pcpUser.name}`, defaulted: p.props.pcpPassword === undefined,
+  });
   const port = plan.published(p.props.hostPort, p.props.port);
   const pcpListen = target === 'compose' ? p.props.pcpPort : (p.props.pcpHostPort ?? p.props.pcpPort);
   return {

@@ -115,6 +115,7 @@ function limitsResolver(ctx: ResolveContext): (n: PostgresNode) => PostgresLimit
       maxReplicationSlots: n.props.maxReplicationSlots ?? fallback.maxReplicationSlots,
       maxPreparedTransactions: n.props.maxPreparedTransactions ?? fallback.maxPreparedTransactions,
       maxLocksPerTransaction: n.props.maxLocksPerTransaction ?? fallback.maxLocksPerTransaction,
+      ...(n.props.maxConnections === undefined && fallback.maxConnectionsDerived ? { maxConnectionsDerived: true as const } : {}),
     };
   };
   return limitsOf;
@@ -141,7 +142,9 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
       .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + PGPOOL_CHECK_CONNECTIONS, 0);
     // Room for the reserved slots and 10 more, rounded up to a multiple of 10.
     const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
-    const limits = { ...DEFAULT_LIMITS, maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, needed) };
+    const limits: PostgresLimits = needed > DEFAULT_LIMITS.maxConnections
+      ? { ...DEFAULT_LIMITS, maxConnections: needed, maxConnectionsDerived: true }
+      : { ...DEFAULT_LIMITS };
     known.set(p, limits);
     return limits;
   };

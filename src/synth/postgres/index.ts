@@ -1,6 +1,6 @@
 // The PostgreSQL node files: postgresql.conf and pg_hba.conf of every node, the primary's
 // bootstrap (as SQL and as its initdb script) and the replicas' entrypoint.
-export { renderPostgresqlConf } from './postgresql-conf.js';
+export { pgsynthWrittenSettings, renderPostgresqlConf } from './postgresql-conf.js';
 export { renderPgHbaConf } from './pg-hba-conf.js';
 export { QUIET_SESSION_SQL, renderBootstrapSql, type BootstrapSql } from './bootstrap-sql.js';
 export { renderPrimaryInitScript } from './primary-init-script.js';

@@ -24,7 +24,9 @@ function checkEntry(spec: ClusterSpec, node: PostgresNodeSpec, entry: HbaEntry, 
   }
   if (entry.address === undefined) throw new Error(`${where}: a ${entry.type} entry needs an address`);
   const isLast = index === node.hba.length - 1;
-  if (ANY_ADDRESS.has(entry.address) && !(entry.method === 'reject' && isLast)) {
+  // An address the user chose in allowedClients may be /0 (PGS074 warns); pgsynth never opens one itself.
+  const userOpened = entry.fromAllowedClients === true && entry.method === 'scram-sha-256';
+  if (ANY_ADDRESS.has(entry.address) && !(entry.method === 'reject' && isLast) && !userOpened) {
     throw new Error(`${where}: only the final reject may match every address (${entry.address})`);
   }
   if (entry.method === 'trust') {

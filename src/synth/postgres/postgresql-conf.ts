@@ -142,20 +142,30 @@ function userSettings(node: PostgresNodeSpec): ConfSection {
   return { title: 'User settings (settings in cluster.config.ts)', entries: keys.map((key) => ({ key, value: node.settings[key]! })) };
 }
 
+/** The sections pgsynth decides, before the user's settings. */
+function pgsynthSections(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection[] {
+  const primary = primaryOf(spec, node);
+  return [
+    connections(spec, node),
+    files(node),
+    standbyLimits(node, primary.node),
+    walAndReplication(node, primary),
+    standby(spec, node),
+    archiving(spec, node),
+    processTitle(node),
+  ];
+}
+
+/**
+ * Every parameter pgsynth itself writes to this node's postgresql.conf, with its comment. The
+ * settings check refuses these in `settings` (they would be written twice), so a parameter
+ * written here later is refused there without a second list to keep in step.
+ */
+export function pgsynthWrittenSettings(spec: ClusterSpec, node: PostgresNodeSpec): ConfEntry[] {
+  return pgsynthSections(spec, node).flatMap((section) => section.entries);
+}
+
 /** postgresql.conf for one node, loaded with `postgres -c config_file=<configDir>/postgresql.conf`. */
 export function renderPostgresqlConf(spec: ClusterSpec, node: PostgresNodeSpec): string {
-  const primary = primaryOf(spec, node);
-  return renderConf(
-    [
-      connections(spec, node),
-      files(node),
-      standbyLimits(node, primary.node),
-      walAndReplication(node, primary),
-      standby(spec, node),
-      archiving(spec, node),
-      processTitle(node),
-      userSettings(node),
-    ],
-    [MARKER_TEXT, nodeTitle(spec, node)],
-  );
+  return renderConf([...pgsynthSections(spec, node), userSettings(node)], [MARKER_TEXT, nodeTitle(spec, node)]);
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../../model/duration.js';
 
 /** Shorter client/server timeouts cut idle pooled sessions. */
 export const MINIMUM_SESSION_TIMEOUT_MS = 60_000;

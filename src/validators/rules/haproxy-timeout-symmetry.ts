@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { durationMs } from './durations.js';
+import { durationMs } from '../../model/duration.js';
 import { MINIMUM_SESSION_TIMEOUT_MS } from './haproxy-session-timeouts.js';
 
 export const haproxyTimeoutsSymmetric = defineRule({

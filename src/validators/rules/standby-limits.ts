@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js';
 import { nodeById } from './spec-helpers.js';
 
 /** Limits a hot standby must match or exceed, with the server parameter each one sets. */
-const REQUIRED: ReadonlyArray<[keyof PostgresLimits, string]> = [
+const REQUIRED: ReadonlyArray<[Exclude<keyof PostgresLimits, 'maxConnectionsDerived'>, string]> = [
   ['maxConnections', 'max_connections'],
   ['maxWorkerProcesses', 'max_worker_processes'],
   ['maxWalSenders', 'max_wal_senders'],
