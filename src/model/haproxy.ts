@@ -7,6 +7,9 @@ import { Primary } from './primary.js';
 import { Replica } from './replica.js';
 import type { SecretRef } from './secret.js';
 
+/** How long a client past the session ceiling waits in HAProxy's queue before it is turned away. */
+export const DEFAULT_QUEUE_TIMEOUT = '60s';
+
 const duration = z.string().regex(/^\d+(us|ms|s|m|h|d)$/, { message: "must be a duration like '5s' or '30m'" });
 const frontend = z.strictObject({ hostPort: port, port: port.optional() });
 
@@ -29,8 +32,9 @@ export const haproxyPropsSchema = z.strictObject({
       client: duration.default('30m'),
       server: duration.default('30m'),
       check: duration.default('5s'),
+      queue: duration.default(DEFAULT_QUEUE_TIMEOUT),
     })
-    .default({ connect: '5s', client: '30m', server: '30m', check: '5s' }),
+    .default({ connect: '5s', client: '30m', server: '30m', check: '5s', queue: DEFAULT_QUEUE_TIMEOUT }),
   image: configText.optional(),
 });
 
@@ -80,15 +84,21 @@ export interface HaproxyProps {
    */
   maxConn?: number;
   /**
-   * Per-server `maxconn`, so excess clients queue in HAProxy rather than in Pgpool's listen queue.
+   * Per-server `maxconn`: the sessions HAProxy sends to one server at once. Clients beyond it
+   * wait in HAProxy's queue (up to `timeouts.queue`) instead of in Pgpool's listen queue, where
+   * nothing times them out or counts them.
    * @default Pgpool's `numInitChildren − reservedConnections`; none for direct nodes
    */
   serverMaxConn?: number;
   /**
-   * Timeouts; client and server are long because pooled database sessions idle.
-   * @default { connect: '5s', client: '30m', server: '30m', check: '5s' }
+   * Timeouts; client and server are long because pooled database sessions idle. `queue` is how
+   * long a client past the session ceiling (every server at its `serverMaxConn`) waits for a
+   * free slot; when it expires HAProxy closes the connection before the server ever sees it,
+   * and the client reports "server closed the connection unexpectedly" (HAProxy logs `sQ`).
+   * `connect` bounds the TCP connect to a server only.
+   * @default { connect: '5s', client: '30m', server: '30m', check: '5s', queue: '60s' }
    */
-  timeouts?: { connect?: string; client?: string; server?: string; check?: string };
+  timeouts?: { connect?: string; client?: string; server?: string; check?: string; queue?: string };
   /** Container image. @default the cluster's `images.haproxy` */
   image?: string;
 }

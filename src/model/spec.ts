@@ -180,7 +180,7 @@ export interface HaproxySpec extends NodeRef {
   checkUser: string;
   maxConn: number;
   serverMaxConn: number | null;
-  timeouts: { connect: string; client: string; server: string; check: string };
+  timeouts: { connect: string; client: string; server: string; check: string; queue: string };
   paths: { configDir: string; pidFile: string; logFile: string };
 }
 

@@ -159,6 +159,8 @@ export function renderHaproxyCfg(spec: ClusterSpec, haproxy: HaproxySpec): strin
       'log global',
       'retries 2',
       `timeout connect ${t.connect}`,
+      '# Clients past every server\'s maxconn wait this long for a free slot, then are closed (log flag sQ).',
+      `timeout queue ${t.queue}`,
       '# Pooled database sessions sit idle for long stretches.',
       `timeout client ${t.client}`,
       `timeout server ${t.server}`,

@@ -58,6 +58,7 @@ describe('haproxy.cfg of the README example (compose)', () => {
     expect(defaults).toContain('retries 2');
     expect(defaults.filter((l) => l.startsWith('timeout '))).toEqual([
       'timeout connect 5s',
+      'timeout queue 60s',
       'timeout client 30m',
       'timeout server 30m',
       'timeout check 5s',
