@@ -7,7 +7,9 @@ import { bindAddressLoopback } from './rules/bind-address.js';
 import { containerPortsUnique } from './rules/container-ports-unique.js';
 import { haproxyReadOnlyHasStandby } from './rules/haproxy-read-only-standby.js';
 import { haproxyReadWriteReachesPrimaryOnly } from './rules/haproxy-read-write-primary.js';
+import { haproxyMaxConnCoversServers } from './rules/haproxy-maxconn-ceiling.js';
 import { haproxyServerMaxConnFitsPgpool } from './rules/haproxy-server-maxconn.js';
+import { haproxiesShareSessions } from './rules/haproxy-shared-pgpool.js';
 import { haproxySessionTimeoutsLong } from './rules/haproxy-session-timeouts.js';
 import { haproxyTimeoutsSymmetric } from './rules/haproxy-timeout-symmetry.js';
 import { haproxyTrustCheck } from './rules/haproxy-trust-check.js';
@@ -70,6 +72,8 @@ export const RULES: readonly Rule[] = [
   haproxyReadWriteReachesPrimaryOnly,
   haproxyServerMaxConnFitsPgpool,
   haproxySessionTimeoutsLong,
+  haproxyMaxConnCoversServers,
+  haproxiesShareSessions,
   haproxyTimeoutsSymmetric,
   haproxyTrustCheck,
   haproxyUpstreamInCluster,

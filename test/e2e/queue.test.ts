@@ -13,6 +13,7 @@ import { findFreePorts } from '../../src/local/ports.js';
 import { sessionCeilings } from '../../src/model/ceilings.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { basicAuth } from '../../src/up/haproxy-stats.js';
+import { localStatus } from '../../src/up/status.js';
 import { parseHaproxyCsv } from '../../src/local/haproxy.js';
 import { sleep, workDir } from './readme-cluster.js';
 
@@ -117,7 +118,7 @@ describe('queue, do not drop', () => {
   }, 120_000);
 
   test('a client queued longer than timeouts.queue gets the documented error: the connection is closed, HAProxy logs sQ', async () => {
-    const { local, ports } = await start('queue-short', { queue: '2s' });
+    const { local, cluster, ports } = await start('queue-short', { queue: '5s' });
     const rw = local.connection('haproxy');
     const held: pg.Client[] = [];
     try {
@@ -130,16 +131,24 @@ describe('queue, do not drop', () => {
       const begun = performance.now();
       const late = new pg.Client(rw);
       late.on('error', () => {});
-      const error = await late.connect().then(
+      const pending = late.connect().then(
         () => null,
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
+      // While it waits, synth status shows the ceiling reached and one client queued (its Pgpool
+      // line waits up to 2 s for a Pgpool with no free child, hence a 5 s queue here).
+      await sleep(500);
+      const status = await localStatus(cluster, { localDir: join(dir, 'queue-short'), env: local.passwords.byEnv });
+      const sessions = Object.fromEntries(status.services.map((s) => [s.id, s.sessions]));
+      console.log(`synth status while queued: ${JSON.stringify(sessions)}`);
+      expect(sessions).toMatchObject({ pgpool: `${CHILDREN}/${CHILDREN}`, haproxy: `rw ${CHILDREN}/${CHILDREN}, 1 queued` });
+      const error = await pending;
       const waitedMs = performance.now() - begun;
       await late.end().catch(() => {});
       console.log(`queue timeout test: the ${CHILDREN + 1}th client was closed after ${Math.round(waitedMs)} ms with "${error}"`);
       expect(error).toMatch(/Connection terminated unexpectedly|server closed the connection unexpectedly/);
-      expect(waitedMs).toBeGreaterThanOrEqual(1_900);
-      expect(waitedMs).toBeLessThan(4_500);
+      expect(waitedMs).toBeGreaterThanOrEqual(4_900);
+      expect(waitedMs).toBeLessThan(8_000);
       // The held sessions were not touched.
       for (const c of held) expect((await c.query('SELECT 1 AS one')).rows[0]?.one).toBe(1);
       await sleep(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster, PgPool, Primary, Replica, RULES } from '../../src/index.js';
+import { Cluster, Haproxy, PgPool, Primary, Replica, RULES } from '../../src/index.js';
 import type { ValidateOptions } from '../../src/index.js';
 import { shop, withCode } from './fixtures.js';
 
@@ -666,6 +666,34 @@ const CASES: Case[] = [
     field: 'serverMaxConn',
     message: ['serverMaxConn is 500 but shop/pgpool accepts 32 − 0 = 32 clients'],
     fix: ['at most 32'],
+  },
+  {
+    code: 'PGS147',
+    name: "HAProxy's maxConn below the sessions of its servers",
+    bad: () => shop({ haproxy: { maxConn: 10 } }).cluster,
+    good: () => shop({ haproxy: { maxConn: 32 } }).cluster,
+    path: 'shop/haproxy',
+    field: 'maxConn',
+    message: ['maxConn is 10 but its servers take 32 sessions at once'],
+    fix: ['at least 32'],
+  },
+  {
+    code: 'PGS148',
+    name: 'two HAProxies over one Pgpool sending more than it serves',
+    bad: () => {
+      const nodes = shop();
+      new Haproxy(nodes.cluster, 'haproxy-b', { upstream: nodes.pgpool!, readWrite: { hostPort: 5200 } });
+      return nodes.cluster;
+    },
+    good: () => {
+      const nodes = shop({ haproxy: { serverMaxConn: 16 } });
+      new Haproxy(nodes.cluster, 'haproxy-b', { upstream: nodes.pgpool!, readWrite: { hostPort: 5200 }, serverMaxConn: 16 });
+      return nodes.cluster;
+    },
+    path: 'shop/haproxy-b',
+    field: 'serverMaxConn',
+    message: ['shop/haproxy sends up to 32, shop/haproxy-b sends up to 32: 64 sessions together, but shop/pgpool serves 32'],
+    fix: ['16 each'],
   },
   {
     code: 'PGS145',
