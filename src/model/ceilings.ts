@@ -49,8 +49,8 @@ export function postgresSessions(spec: Pick<ClusterSpec, 'postgresVersion'>, n: 
 }
 
 /** Sessions one HAProxy server line admits: its maxconn, else what the server itself serves. */
-function serverSessions(spec: ClusterSpec, haproxy: HaproxySpec, name: string): number {
-  if (haproxy.serverMaxConn !== null) return haproxy.serverMaxConn;
+function serverSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: HaproxyFrontendSpec, name: string): number {
+  if (frontend.serverMaxConn !== null) return frontend.serverMaxConn;
   const node = spec.postgres.find((n) => n.id === name);
   const pool = spec.pgpools.find((p) => p.id === name);
   if (pool) return pgpoolSessions(pool);
@@ -60,7 +60,7 @@ function serverSessions(spec: ClusterSpec, haproxy: HaproxySpec, name: string): 
 /** Sessions an HAProxy frontend forwards at once: its active servers' maxconn, capped by the global maxconn. */
 export function frontendSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: HaproxyFrontendSpec): { sessions: number; formula: string } {
   const active = frontend.servers.filter((s) => !s.backup);
-  const perServer = active.map((s) => serverSessions(spec, haproxy, s.name));
+  const perServer = active.map((s) => serverSessions(spec, haproxy, frontend, s.name));
   const servers = perServer.reduce((a, b) => a + b, 0);
   const sessions = Math.min(servers, haproxy.maxConn);
   const serversText = active.length === 1 ? `server maxconn ${servers}` : `server maxconn ${perServer.join(' + ')} = ${servers}`;

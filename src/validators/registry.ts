@@ -5,6 +5,7 @@ import { applicationNameFormat } from './rules/application-name-format.js';
 import { applicationNamesUnique } from './rules/application-names-unique.js';
 import { bindAddressLoopback } from './rules/bind-address.js';
 import { containerPortsUnique } from './rules/container-ports-unique.js';
+import { haproxyReadOnlyFitsStandbys } from './rules/haproxy-read-only-budget.js';
 import { haproxyReadOnlyHasStandby } from './rules/haproxy-read-only-standby.js';
 import { haproxyReadWriteReachesPrimaryOnly } from './rules/haproxy-read-write-primary.js';
 import { haproxyMaxConnCoversServers } from './rules/haproxy-maxconn-ceiling.js';
@@ -74,6 +75,7 @@ export const RULES: readonly Rule[] = [
   haproxySessionTimeoutsLong,
   haproxyMaxConnCoversServers,
   haproxiesShareSessions,
+  haproxyReadOnlyFitsStandbys,
   haproxyTimeoutsSymmetric,
   haproxyTrustCheck,
   haproxyUpstreamInCluster,

@@ -13,7 +13,7 @@ export const haproxiesShareSessions = defineRule({
     for (const pool of spec.pgpools) {
       const over = spec.haproxies.filter((h) => h.upstream.kind === 'pgpool' && h.upstream.id === pool.id);
       if (over.length < 2) continue;
-      const sent = over.map((h) => h.serverMaxConn ?? pgpoolSessions(pool));
+      const sent = over.map((h) => h.readWrite.serverMaxConn ?? pgpoolSessions(pool));
       const total = sent.reduce((a, b) => a + b, 0);
       const served = pgpoolSessions(pool);
       if (served <= 0 || total <= served) continue;
