@@ -67,26 +67,33 @@ export interface HaproxyProps {
   upstream: PgPool | Array<Primary | Replica>;
   /** Read-write frontend. */
   readWrite: HaproxyFrontendProps;
-  /** Read-only frontend (standbys first, the primary as backup). */
+  /**
+   * Read-only frontend: the standbys only (Pgpool's standby backends, or the replicas among the
+   * upstream nodes), each checked to answer `pg_is_in_recovery() = t` as `checkUser`. A write
+   * through it always fails ("cannot execute … in a read-only transaction"), the primary is never
+   * its backup, and it needs no free Pgpool child. Needs at least one standby (PGS142).
+   */
   readOnly?: HaproxyFrontendProps;
   /** Stats page (HTTP), protected by basic auth. */
   stats?: HaproxyStatsProps;
   /**
-   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes: no password
-   * (HAProxy cannot do SCRAM), trusted from the cluster network for database `postgres` only, no
-   * privileges. Rule PGS073 warns about it.
+   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes, and for the
+   * read-only frontend's standbys: no password (HAProxy cannot do SCRAM), trusted from the cluster
+   * network for database `postgres` only, no privileges. Rule PGS073 warns about it for nodes as upstream.
    * @default 'haproxy_check'
    */
   checkUser?: string;
   /**
-   * Global `maxconn`.
+   * Global `maxconn`: every client connection HAProxy holds, queued ones included. At least the
+   * sessions its servers take (PGS147).
    * @default 2000
    */
   maxConn?: number;
   /**
-   * Per-server `maxconn`: the sessions HAProxy sends to one server at once. Clients beyond it
-   * wait in HAProxy's queue (up to `timeouts.queue`) instead of in Pgpool's listen queue, where
-   * nothing times them out or counts them.
+   * Per-server `maxconn`: the sessions HAProxy sends to one server at once (Pgpool, and each
+   * standby of the read-only frontend). Clients beyond it wait in HAProxy's queue (up to
+   * `timeouts.queue`) instead of in Pgpool's listen queue, where nothing times them out or counts
+   * them. Unless set, the nodes' `maxConnections` is sized for the read-only sessions too.
    * @default Pgpool's `numInitChildren − reservedConnections`; none for direct nodes
    */
   serverMaxConn?: number;
