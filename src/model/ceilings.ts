@@ -61,9 +61,12 @@ function serverSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: Hapro
 export function frontendSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: HaproxyFrontendSpec): { sessions: number; formula: string } {
   const active = frontend.servers.filter((s) => !s.backup);
   const perServer = active.map((s) => serverSessions(spec, haproxy, frontend, s.name));
-  const servers = perServer.reduce((a, b) => a + b, 0);
+  // Of servers checked for the primary role only one passes at a time: the primary.
+  const onePrimary = active.every((s) => s.check === 'primary') && active.length > 1;
+  const servers = onePrimary ? Math.max(...perServer) : perServer.reduce((a, b) => a + b, 0);
   const sessions = Math.min(servers, haproxy.maxConn);
-  const serversText = active.length === 1 ? `server maxconn ${servers}` : `server maxconn ${perServer.join(' + ')} = ${servers}`;
+  const serversText =
+    active.length === 1 ? `server maxconn ${servers}` : onePrimary ? `server maxconn ${servers} (one primary at a time)` : `server maxconn ${perServer.join(' + ')} = ${servers}`;
   return { sessions, formula: servers > haproxy.maxConn ? `global maxconn ${haproxy.maxConn} (below ${serversText})` : serversText };
 }
 
