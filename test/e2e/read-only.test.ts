@@ -1,7 +1,7 @@
 /**
  * The read-only entry point does what its name says, with the real PostgreSQL 15, Pgpool-II and
  * HAProxy started by startLocalCluster: HAProxy RO reaches the standbys only (never a write),
- * keeps serving while every Pgpool child is taken, and while a standby is lost.
+ * keeps serving while blocked writers take every Pgpool child, and while a standby is lost.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,8 @@ beforeAll(async () => {
   const [primaryPort, r1Port, r2Port, pgpoolPort, pcp, rwPort, roPort, stats] = (await findFreePorts(8)) as number[];
   const cluster = new Cluster({ name: 'reads', postgresVersion: 15 });
   const primary = new Primary(cluster, 'pg-primary', { hostPort: primaryPort!, database: 'app' });
-  const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: r1Port! });
+  // pg-replica1 synchronous: with it down every commit blocks, as in the issue.
+  const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: r1Port!, synchronous: true });
   const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: r2Port! });
   const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1, r2], hostPort: pgpoolPort!, pcpHostPort: pcp!, numInitChildren: CHILDREN, maxPool: 1 });
   new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: rwPort! }, readOnly: { hostPort: roPort! }, stats: { hostPort: stats! } });
@@ -39,7 +40,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function readThroughRo(): Promise<number> {
-  const [row] = await sql<{ n: string }>(ro(), 'SELECT count(*) AS n FROM items');
+  const [row] = await sql<{ n: string }>(ro(), 'SELECT count(*) AS n FROM items WHERE id < 10');
   return Number(row?.n);
 }
 
@@ -57,24 +58,38 @@ describe('HAProxy read-only over Pgpool', () => {
     expect(Number(row?.n)).toBe(0);
   });
 
-  test(`keeps reading while every Pgpool child is taken (${CHILDREN} open transactions through RW)`, async () => {
-    const held: pg.Client[] = [];
+  test(`keeps reading while blocked writers take every Pgpool child (the synchronous standby down, ${CHILDREN} commits waiting)`, async () => {
+    await local.stopService('pg-replica1');
+    const writers: pg.Client[] = [];
+    const commits: Promise<unknown>[] = [];
     try {
       for (let i = 0; i < CHILDREN; i++) {
         const c = new pg.Client(rw());
         c.on('error', () => {});
         await c.connect();
-        await c.query('BEGIN');
-        await c.query('SELECT 1');
-        held.push(c);
+        writers.push(c);
+        commits.push(c.query('INSERT INTO items VALUES ($1)', [10 + i]));
       }
-      const begun = performance.now();
-      expect(await readThroughRo()).toBe(1);
-      expect(performance.now() - begun).toBeLessThan(2_000);
+      // Every child of Pgpool now waits for a commit that the missing standby has to confirm.
+      const stuck = await Promise.race([Promise.all(commits).then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 1_000))]);
+      expect(stuck).toBe(true);
+      for (let i = 0; i < 5; i++) {
+        const begun = performance.now();
+        expect(await readThroughRo()).toBe(1);
+        expect(performance.now() - begun).toBeLessThan(2_000);
+      }
     } finally {
-      for (const c of held) await c.end().catch(() => {});
+      // Its start waits for Pgpool to attach the node again, asking a Pgpool whose children are
+      // all still blocked: that wait may time out while the commits finish; a second start then
+      // only waits for the attach.
+      await local.startService('pg-replica1').catch(() => {});
+      await Promise.allSettled(commits);
+      for (const c of writers) await c.end().catch(() => {});
+      await local.startService('pg-replica1');
     }
-  });
+    const [row] = await sql<{ n: string }>(rw(), 'SELECT count(*) AS n FROM items WHERE id >= 10 AND id < 100');
+    expect(Number(row?.n)).toBe(CHILDREN);
+  }, 90_000);
 
   test('keeps reading while a standby is lost: no read fails, before or after HAProxy marks it down', async () => {
     await local.stopService('pg-replica2');
