@@ -22,6 +22,14 @@ export const DEFAULT_HEALTH_CHECK = { period: 1, timeout: 5, maxRetries: 2, retr
 /** Connections each Pgpool holds to every backend beyond its pool: the health check and the streaming check. */
 export const PGPOOL_CHECK_CONNECTIONS = 2;
 
+/**
+ * Pgpool's `listen_backlog_multiplier`: the kernel holds this many times `num_init_children`
+ * clients in Pgpool's listen queue while every child is busy (net.core.somaxconn caps it).
+ * HAProxy normally keeps clients out of it; this covers clients that reach Pgpool directly and
+ * the moment between HAProxy freeing a slot and the child taking the next client.
+ */
+export const PGPOOL_LISTEN_BACKLOG_MULTIPLIER = 4;
+
 export const DEFAULT_PORTS = { postgres: 5432, pgpool: 9999, pcp: 9898, readWrite: 5000, readOnly: 5001, stats: 8404 } as const;
 
 export function defaultImages(postgres: PostgresVersion, pgpool: PgpoolVersion) {

@@ -8,6 +8,9 @@ import { Primary } from './primary.js';
 import { Replica } from './replica.js';
 import type { SecretRef } from './secret.js';
 
+/** How long a client past the session ceiling waits in HAProxy's queue before it is turned away. */
+export const DEFAULT_QUEUE_TIMEOUT = '60s';
+
 /** HAProxy keeps timers as signed 32-bit milliseconds ("timer overflow … maximum value is 2147483647 ms or ~24.8 days"). */
 const HAPROXY_MAX_TIMER_MS = 2147483647;
 const duration = z
@@ -38,8 +41,9 @@ export const haproxyPropsSchema = z.strictObject({
       client: duration.default('30m'),
       server: duration.default('30m'),
       check: duration.default('5s'),
+      queue: duration.default(DEFAULT_QUEUE_TIMEOUT),
     })
-    .default({ connect: '5s', client: '30m', server: '30m', check: '5s' }),
+    .default({ connect: '5s', client: '30m', server: '30m', check: '5s', queue: DEFAULT_QUEUE_TIMEOUT }),
   image: configText.optional(),
 });
 
@@ -73,35 +77,44 @@ export interface HaproxyProps {
   /** Read-write frontend. */
   readWrite: HaproxyFrontendProps;
   /**
-   * Read-only frontend. With a PgPool upstream it reaches Pgpool like the read-write one: Pgpool
-   * balances plain SELECTs over every node and does not refuse writes. With a list of nodes: the
-   * standbys first, the primary as backup.
+   * Read-only frontend: the standbys only (Pgpool's standby backends, or the replicas among the
+   * upstream nodes), each checked to answer `pg_is_in_recovery() = t` as `checkUser`. A write
+   * through it always fails ("cannot execute … in a read-only transaction"), the primary is never
+   * its backup, and it needs no free Pgpool child. Needs at least one standby (PGS142).
    */
   readOnly?: HaproxyFrontendProps;
   /** Stats page (HTTP), protected by basic auth. */
   stats?: HaproxyStatsProps;
   /**
-   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes: no password
-   * (HAProxy cannot do SCRAM), trusted from the cluster network for database `postgres` only, no
-   * privileges. Rule PGS073 warns about it.
+   * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes, and for the
+   * read-only frontend's standbys: no password (HAProxy cannot do SCRAM), trusted from the cluster
+   * network for database `postgres` only, no privileges. Rule PGS073 warns about it for nodes as upstream.
    * @default 'haproxy_check'
    */
   checkUser?: string;
   /**
-   * Global `maxconn`.
+   * Global `maxconn`: every client connection HAProxy holds, queued ones included. At least the
+   * sessions its servers take (PGS147).
    * @default 2000
    */
   maxConn?: number;
   /**
-   * Per-server `maxconn`, so excess clients queue in HAProxy rather than in Pgpool's listen queue.
+   * Per-server `maxconn`: the sessions HAProxy sends to one server at once (Pgpool, and each
+   * standby of the read-only frontend). Clients beyond it wait in HAProxy's queue (up to
+   * `timeouts.queue`) instead of in Pgpool's listen queue, where nothing times them out or counts
+   * them. Unless set, the nodes' `maxConnections` is sized for the read-only sessions too.
    * @default Pgpool's `numInitChildren − reservedConnections`; none for direct nodes
    */
   serverMaxConn?: number;
   /**
-   * Timeouts; client and server are long because pooled database sessions idle.
-   * @default { connect: '5s', client: '30m', server: '30m', check: '5s' }
+   * Timeouts; client and server are long because pooled database sessions idle. `queue` is how
+   * long a client past the session ceiling (every server at its `serverMaxConn`) waits for a
+   * free slot; when it expires HAProxy closes the connection before the server ever sees it,
+   * and the client reports "server closed the connection unexpectedly" (HAProxy logs `sQ`).
+   * `connect` bounds the TCP connect to a server only.
+   * @default { connect: '5s', client: '30m', server: '30m', check: '5s', queue: '60s' }
    */
-  timeouts?: { connect?: string; client?: string; server?: string; check?: string };
+  timeouts?: { connect?: string; client?: string; server?: string; check?: string; queue?: string };
   /** Container image. @default the cluster's `images.haproxy` */
   image?: string;
 }

@@ -82,7 +82,9 @@ export interface PgPoolProps {
    */
   pcpHostPort?: number;
   /**
-   * `num_init_children`: concurrent client sessions. Costs about 6 MB each.
+   * `num_init_children`: concurrent client sessions, one child process each (about 6 MB). A
+   * client past it waits in HAProxy's queue (see `Haproxy.timeouts.queue`), or, connecting to
+   * Pgpool directly, in Pgpool's listen queue (4 × numInitChildren, no timeout).
    * @default 32
    */
   numInitChildren?: number;

@@ -217,6 +217,8 @@ export interface HaproxyFrontendSpec {
   port: PublishedPort;
   bindAddress: string;
   servers: HaproxyServerSpec[];
+  /** Sessions HAProxy sends to each of these servers at once (its `maxconn`); null: no limit. */
+  serverMaxConn: number | null;
 }
 
 export interface HaproxySpec extends NodeRef {
@@ -229,8 +231,7 @@ export interface HaproxySpec extends NodeRef {
   stats: { port: PublishedPort; bindAddress: string; user: RoleSpec } | null;
   checkUser: string;
   maxConn: number;
-  serverMaxConn: number | null;
-  timeouts: { connect: string; client: string; server: string; check: string };
+  timeouts: { connect: string; client: string; server: string; check: string; queue: string };
   paths: { configDir: string; pidFile: string; logFile: string };
 }
 

@@ -8,6 +8,7 @@ import { localLayout } from './layout.js';
 import { resolveLocalSpec, type LocalSpecOptions } from './local-spec.js';
 import { loadLocalSecrets } from './secrets.js';
 import { isServiceRunning, readState, type ServiceKind } from './state.js';
+import { sessionUsage } from './session-usage.js';
 import { appRoleFor } from './urls.js';
 
 export interface ServiceStatus {
@@ -21,6 +22,8 @@ export interface ServiceStatus {
   role: string;
   /** Replication state and lag of a standby, Pgpool's node count, or an error. */
   detail: string;
+  /** Client sessions in use against the ceiling (src/up/session-usage.ts), '' when stopped. */
+  sessions?: string;
 }
 
 export interface LocalStatus {
@@ -158,6 +161,8 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
     const ports = [`rw ${proxy.readWrite.port.listenPort}`, proxy.readOnly && `ro ${proxy.readOnly.port.listenPort}`, proxy.stats && `stats ${proxy.stats.port.listenPort}`];
     services.push({ id: proxy.id, kind: 'haproxy', pid: pidOf(proxy.id), port: proxy.readWrite.port.listenPort, role: 'haproxy', detail: ports.filter(Boolean).join(', ') });
   }
+  const usage = await sessionUsage(spec, (id) => pidOf(id) !== null, secrets.values);
+  for (const s of services) s.sessions = usage.get(s.id) ?? '';
   // Backups: self-contained, so the rest of status stays as it is.
   const backup = spec.backup ? await backupStatusLine(contextForSpec(spec, options.env ?? process.env)).catch((error: unknown) => `unknown: ${message(error)}`) : undefined;
   return { cluster: spec.id, localDir: spec.localDir, services, ...(backup === undefined ? {} : { backup }) };

@@ -15,9 +15,12 @@ import { containerPortsUnique } from './rules/container-ports-unique.js';
 import { failoverCandidatesHaveSlots } from './rules/failover-candidate-slots.js';
 import { failoverNeedsHealthChecks } from './rules/failover-health-checks.js';
 import { rewindNeedsFullPageWrites } from './rules/rewind-full-page-writes.js';
+import { haproxyReadOnlyFitsStandbys } from './rules/haproxy-read-only-budget.js';
 import { haproxyReadOnlyHasStandby } from './rules/haproxy-read-only-standby.js';
 import { haproxyReadWriteReachesPrimaryOnly } from './rules/haproxy-read-write-primary.js';
+import { haproxyMaxConnCoversServers } from './rules/haproxy-maxconn-ceiling.js';
 import { haproxyServerMaxConnFitsPgpool } from './rules/haproxy-server-maxconn.js';
+import { haproxiesShareSessions } from './rules/haproxy-shared-pgpool.js';
 import { haproxySessionTimeoutsLong } from './rules/haproxy-session-timeouts.js';
 import { haproxyTimeoutsSymmetric } from './rules/haproxy-timeout-symmetry.js';
 import { haproxyTrustCheck } from './rules/haproxy-trust-check.js';
@@ -93,6 +96,9 @@ export const RULES: readonly Rule[] = [
   haproxyReadWriteReachesPrimaryOnly,
   haproxyServerMaxConnFitsPgpool,
   haproxySessionTimeoutsLong,
+  haproxyMaxConnCoversServers,
+  haproxiesShareSessions,
+  haproxyReadOnlyFitsStandbys,
   haproxyTimeoutsSymmetric,
   haproxyTrustCheck,
   haproxyUpstreamInCluster,

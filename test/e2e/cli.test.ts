@@ -108,6 +108,11 @@ describe('synth up / status / down', () => {
     expect(row('pg-replica2')).toMatch(new RegExp(`\\d+\\s+${ports.replica2}\\s+standby\\s+streaming from pg-primary \\(async\\)`));
     expect(row('pgpool')).toMatch(/3\/3 nodes up/);
     expect(row('haproxy')).toMatch(new RegExp(`\\d+\\s+${ports.rw}\\s+haproxy`));
+    // Sessions in use against each ceiling (numInitChildren 32; read-only: 32 per standby).
+    expect(out[1]).toMatch(/STATE\s+SESSIONS$/);
+    expect(row('pgpool')).toMatch(/\s\d+\/32$/);
+    expect(row('haproxy')).toMatch(/\srw \d+\/32, ro \d+\/64, \d+ queued$/);
+    expect(row('pg-primary')).toMatch(/\s\d+\/177$/);
   });
 
   test('down stops HAProxy, Pgpool-II, the replicas, then the primary, and frees every port', async () => {

@@ -82,7 +82,11 @@ describe('README topology under startLocalCluster', () => {
   test('3 HAProxy RW and RO accept queries', async () => {
     await sql(app('haproxy'), 'CREATE TABLE through_rw (id int PRIMARY KEY)');
     await sql(app('haproxy'), 'INSERT INTO through_rw VALUES (1)');
-    const rows = await sql<{ id: number }>(app('haproxy', { port: ports.ro }), 'SELECT id FROM through_rw');
+    // RO reads a standby, which applies the commit a moment later.
+    const rows = await eventually(async () => {
+      const found = await sql<{ id: number }>(app('haproxy', { port: ports.ro }), 'SELECT id FROM through_rw');
+      return found.length > 0 && found;
+    }, 'the row on a standby through HAProxy RO');
     expect(rows).toEqual([{ id: 1 }]);
     expect(local.connection('haproxy', { frontend: 'ro' }).port).toBe(ports.ro);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backup, Cluster, PgPool, Primary, Replica, RULES, secret } from '../../src/index.js';
+import { Backup, Cluster, Haproxy, PgPool, Primary, Replica, RULES, secret } from '../../src/index.js';
 import type { BackupProps, PrimaryProps, ReplicaProps } from '../../src/index.js';
 import type { ValidateOptions } from '../../src/index.js';
 import { shop, withCode } from './fixtures.js';
@@ -683,7 +683,7 @@ const CASES: Case[] = [
     good: () => shop({ haproxy: (n) => ({ upstream: [n.primary, n.r1!] }) }).cluster,
     path: 'shop/haproxy',
     field: 'readOnly',
-    message: ['upstream lists no replica: every read goes to the primary'],
+    message: ['readOnly is published but upstream lists no replica: the read-only frontend would have no server'],
   },
   {
     code: 'PGS143',
@@ -703,6 +703,44 @@ const CASES: Case[] = [
     field: 'serverMaxConn',
     message: ['serverMaxConn is 500 but shop/pgpool accepts 32 − 0 = 32 clients'],
     fix: ['at most 32'],
+  },
+  {
+    code: 'PGS147',
+    name: "HAProxy's maxConn below the sessions of its servers",
+    bad: () => shop({ haproxy: { maxConn: 10 } }).cluster,
+    good: () => shop({ haproxy: { maxConn: 96 } }).cluster,
+    path: 'shop/haproxy',
+    field: 'maxConn',
+    message: ['maxConn is 10 but its servers take 96 sessions at once'],
+    fix: ['at least 96'],
+  },
+  {
+    code: 'PGS148',
+    name: 'two HAProxies over one Pgpool sending more than it serves',
+    bad: () => {
+      const nodes = shop();
+      new Haproxy(nodes.cluster, 'haproxy-b', { upstream: nodes.pgpool!, readWrite: { hostPort: 5200 } });
+      return nodes.cluster;
+    },
+    good: () => {
+      const nodes = shop({ haproxy: { serverMaxConn: 16 } });
+      new Haproxy(nodes.cluster, 'haproxy-b', { upstream: nodes.pgpool!, readWrite: { hostPort: 5200 }, serverMaxConn: 16 });
+      return nodes.cluster;
+    },
+    path: 'shop/haproxy-b',
+    field: 'serverMaxConn',
+    message: ['shop/haproxy sends up to 32, shop/haproxy-b sends up to 32: 64 sessions together, but shop/pgpool serves 32'],
+    fix: ['16 each'],
+  },
+  {
+    code: 'PGS149',
+    name: 'read-only sessions that do not fit a standby next to Pgpool',
+    bad: () => shop({ primary: { maxConnections: 140 } }).cluster,
+    good: () => shop({ primary: { maxConnections: 170 } }).cluster,
+    path: 'shop/haproxy',
+    field: 'serverMaxConn',
+    message: ["read-only serverMaxConn 32 + Pgpool's 130 connections exceed shop/pg-replica1 maxConnections − superuserReservedConnections = 140 − 3 = 137"],
+    fix: ['at most 7', 'at least 165'],
   },
   {
     code: 'PGS145',

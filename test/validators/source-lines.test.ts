@@ -39,8 +39,8 @@ const VARIANTS: Variant[] = [
     code: 'PGS017',
     path: 'shop/pg-replica2',
     build: () => {
-      const { cluster, primary, r1 } = start({ maxConnections: 200 });
-      const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: 5613, maxConnections: 150 }); // @line:standby-limits
+      const { cluster, primary, r1 } = start({ maxConnections: 250 });
+      const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: 5613, maxConnections: 200 }); // @line:standby-limits
       addFront(cluster, [primary, r1, r2]);
       return cluster;
     },

@@ -95,8 +95,8 @@ async function down(o: Output, cluster: Cluster, args: CliArgs): Promise<ExitCod
 
 async function status(o: Output, cluster: Cluster): Promise<ExitCode> {
   const result = await localStatus(cluster);
-  const rows = [['SERVICE', 'PID', 'PORT', 'ROLE', 'STATE']];
-  for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail]);
+  const rows = [['SERVICE', 'PID', 'PORT', 'ROLE', 'STATE', 'SESSIONS']];
+  for (const s of result.services) rows.push([s.id, s.pid === null ? 'stopped' : String(s.pid), String(s.port), s.role, s.detail, s.sessions ?? '']);
   o.out(`${result.cluster} (${shown(result.localDir)})`);
   for (const line of table(rows)) o.out(line);
   if (result.backup !== undefined) o.out(`  backup: ${result.backup}`);

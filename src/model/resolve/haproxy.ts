@@ -1,10 +1,10 @@
+import { pgpoolSessions } from '../ceilings.js';
 import { DEFAULT_PORTS } from '../defaults.js';
 import type { Haproxy } from '../haproxy.js';
 import { PgPool } from '../pgpool.js';
-import { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
 import type { HaproxyServerSpec, HaproxySpec, PgpoolSpec } from '../spec.js';
-import { nodeRef, type PostgresNode, type ResolveContext } from './context.js';
+import { backendNode, nodeRef, type PostgresNode, type ResolveContext } from './context.js';
 import { role } from './secrets.js';
 
 /**
@@ -18,8 +18,10 @@ export function resolveHaproxies(ctx: ResolveContext, pgpools: PgpoolSpec[]): Ha
 function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): HaproxySpec {
   const { plan, target } = ctx;
   const hp = h.props;
-  const { upstream, rwServers, roServers } = servers(ctx, hp.upstream, pgpools);
-  const pool = hp.upstream instanceof PgPool ? hp.upstream.props : null;
+  const { upstream, rwServers, roServers } = servers(ctx, h, pgpools);
+  // Over Pgpool, no more at once than Pgpool serves (num_init_children − reserved_connections), to
+  // Pgpool and to each standby of the read-only frontend; HAProxy queues the rest.
+  const serverMaxConn = readOnlyServerMaxConn(h);
   const statsUser = hp.stats ? role(hp.stats.user, hp.stats.password ?? ctx.cluster.defaultSecret('HAPROXY_STATS_PASSWORD')) : null;
   if (statsUser) {
     ctx.secrets.add(statsUser, `password of the HAProxy stats page user '${statsUser.name}'`, {
@@ -32,15 +34,13 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
     ...nodeRef(h),
     image: hp.image ?? ctx.images.haproxy,
     upstream,
-    readWrite: { name: 'rw', port: plan.published(hp.readWrite.hostPort, hp.readWrite.port ?? DEFAULT_PORTS.readWrite), bindAddress, servers: rwServers },
+    readWrite: { name: 'rw', port: plan.published(hp.readWrite.hostPort, hp.readWrite.port ?? DEFAULT_PORTS.readWrite), bindAddress, servers: rwServers, serverMaxConn },
     readOnly: hp.readOnly
-      ? { name: 'ro', port: plan.published(hp.readOnly.hostPort, hp.readOnly.port ?? DEFAULT_PORTS.readOnly), bindAddress, servers: roServers }
+      ? { name: 'ro', port: plan.published(hp.readOnly.hostPort, hp.readOnly.port ?? DEFAULT_PORTS.readOnly), bindAddress, servers: roServers, serverMaxConn }
       : null,
     stats: hp.stats && statsUser ? { port: plan.published(hp.stats.hostPort, hp.stats.port ?? DEFAULT_PORTS.stats), bindAddress, user: statsUser } : null,
     checkUser: hp.checkUser,
     maxConn: hp.maxConn,
-    // Over Pgpool, no more at once than Pgpool serves (num_init_children − reserved_connections); HAProxy queues the rest.
-    serverMaxConn: hp.serverMaxConn ?? (pool ? pool.numInitChildren - pool.reservedConnections : null),
     timeouts: hp.timeouts,
     paths:
       target === 'compose'
@@ -50,29 +50,40 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
   };
 }
 
+/** The standbys an HAProxy's read-only frontend sends to: Pgpool's standby backends, or the replicas listed. */
+export function readOnlyStandbys(h: Haproxy): Replica[] {
+  if (!h.props.readOnly) return [];
+  const nodes = h.props.upstream instanceof PgPool ? h.props.upstream.props.backends.map((b) => backendNode(b)) : h.props.upstream;
+  return nodes.filter((n): n is Replica => n instanceof Replica);
+}
+
+/** Sessions the read-only frontend sends to each standby at once (null: no limit). */
+export function readOnlyServerMaxConn(h: Haproxy): number | null {
+  return h.props.serverMaxConn ?? (h.props.upstream instanceof PgPool ? pgpoolSessions(h.props.upstream.props) : null);
+}
+
 /**
- * The servers behind each frontend. Over Pgpool, both frontends reach the one Pgpool (it routes
- * reads and writes itself). Direct, read-write goes to whichever node answers as primary, and
- * read-only to the standbys, with the primaries as backups for when no standby is up.
+ * The servers behind each frontend. Read-write: over Pgpool, the one Pgpool (it routes writes to
+ * the primary); direct, whichever node answers as primary. Read-only: the standbys only (Pgpool's
+ * standby backends, or the replicas listed), each checked to answer pg_is_in_recovery() = t, so
+ * no write is ever executed there, and reads need no free Pgpool child.
  */
 function servers(
   ctx: ResolveContext,
-  upstream: PgPool | PostgresNode[],
+  h: Haproxy,
   pgpools: PgpoolSpec[],
 ): { upstream: HaproxySpec['upstream']; rwServers: HaproxyServerSpec[]; roServers: HaproxyServerSpec[] } {
+  const upstream = h.props.upstream;
+  const roServers = readOnlyStandbys(h).map((n) => server(n, 'standby'));
   if (upstream instanceof PgPool) {
     // A Pgpool outside this cluster is not among the resolved ones: address it as this plan would.
     const ep = pgpools.find((p) => p.id === upstream.id)?.address ?? ctx.plan.endpoint(upstream.id, ctx.plan.published(upstream.props.hostPort, upstream.props.port));
     const rwServers: HaproxyServerSpec[] = [{ name: upstream.id, host: ep.host, port: ep.port, check: 'pgpool', backup: false }];
-    return { upstream: { kind: 'pgpool', id: upstream.id }, rwServers, roServers: rwServers };
+    return { upstream: { kind: 'pgpool', id: upstream.id }, rwServers, roServers };
   }
-  const server = (n: PostgresNode, check: 'primary' | 'standby', backup: boolean): HaproxyServerSpec => ({ name: n.id, ...ctx.endpointOf(n), check, backup });
-  return {
-    upstream: { kind: 'direct', ids: upstream.map((n) => n.id) },
-    rwServers: upstream.map((n) => server(n, 'primary', false)),
-    roServers: [
-      ...upstream.filter((n) => n instanceof Replica).map((n) => server(n, 'standby', false)),
-      ...upstream.filter((n) => n instanceof Primary).map((n) => server(n, 'primary', true)),
-    ],
-  };
+  return { upstream: { kind: 'direct', ids: upstream.map((n) => n.id) }, rwServers: upstream.map((n) => server(n, 'primary')), roServers };
+
+  function server(n: PostgresNode, check: 'primary' | 'standby'): HaproxyServerSpec {
+    return { name: n.id, ...ctx.endpointOf(n), check, backup: false };
+  }
 }

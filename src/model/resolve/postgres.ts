@@ -3,6 +3,7 @@ import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
 import type { HbaEntry, MemberSpec, PostgresLimits, PostgresNodeSpec } from '../spec.js';
 import { backendNode, nodeRef, type PostgresNode, type ResolveContext } from './context.js';
+import { readOnlyServerMaxConn, readOnlyStandbys } from './haproxy.js';
 import { postgresHba } from './hba.js';
 import { slotNameFor } from '../defaults.js';
 import { deriveSynchronousStandbyNames, namesWhenPromoted } from './standby-names.js';
@@ -136,10 +137,15 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
     const reserved = (p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections) + reservedForRoles;
     const servesThisPrimary = (n: PostgresNode | null) => n === p || (n instanceof Replica && n.props.primary === p);
     // Each Pgpool opens up to num_init_children × max_pool backend connections, plus its
-    // health check and streaming check connections.
-    const demand = ctx.pgpools
+    // health check and streaming check connections; HAProxy's read-only sessions come on top.
+    const pooled = ctx.pgpools
       .filter((pool) => pool.props.backends.some((b) => servesThisPrimary(backendNode(b))))
       .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + PGPOOL_CHECK_CONNECTIONS, 0);
+    // Each HAProxy read-only frontend sends up to its serverMaxConn sessions to each standby.
+    const readOnly = ctx.haproxies
+      .filter((h) => readOnlyStandbys(h).some((n) => servesThisPrimary(n)))
+      .reduce((sum, h) => sum + (readOnlyServerMaxConn(h) ?? 0), 0);
+    const demand = pooled + readOnly;
     // Room for the reserved slots and 10 more, rounded up to a multiple of 10.
     const needed = demand ? Math.ceil((demand + reserved + 10) / 10) * 10 : 0;
     const limits: PostgresLimits = needed > DEFAULT_LIMITS.maxConnections

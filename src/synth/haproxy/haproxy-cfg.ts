@@ -10,6 +10,8 @@ interface Backend {
   check: CheckKind;
   servers: HaproxyServerSpec[];
   leastconn: boolean;
+  /** maxconn of each server: what one server takes at once before HAProxy queues. */
+  maxConn: number | null;
 }
 
 const BACKEND_NAME: Record<CheckKind, string> = { pgpool: 'pgpool', primary: 'primary', standby: 'standbys' };
@@ -26,8 +28,8 @@ function sameServers(a: HaproxyServerSpec[], b: HaproxyServerSpec[]): boolean {
 }
 
 /**
- * One backend per distinct server list: RW and RO share it when both reach the same servers
- * (Pgpool), so its per-server `maxconn` caps what both frontends send together.
+ * One backend per distinct server list: RW and RO would share one reaching the same servers, so
+ * its per-server `maxconn` caps what both frontends send together.
  */
 function planBackends(haproxy: HaproxySpec): { rw: Backend; ro: Backend | null } {
   const rw: Backend = {
@@ -35,13 +37,14 @@ function planBackends(haproxy: HaproxySpec): { rw: Backend; ro: Backend | null }
     check: checkOf(haproxy.readWrite.servers),
     servers: haproxy.readWrite.servers,
     leastconn: false,
+    maxConn: haproxy.readWrite.serverMaxConn,
   };
   const readOnly = haproxy.readOnly;
   if (!readOnly) return { rw, ro: null };
   if (sameServers(readOnly.servers, rw.servers)) return { rw, ro: rw };
   const check = checkOf(readOnly.servers);
   const name = BACKEND_NAME[check] === rw.name ? `${rw.name}_ro` : BACKEND_NAME[check];
-  return { rw, ro: { name, check, servers: readOnly.servers, leastconn: true } };
+  return { rw, ro: { name, check, servers: readOnly.servers, leastconn: true, maxConn: readOnly.serverMaxConn } };
 }
 
 const CHECK_TIMING = 'inter 3s fall 3 rise 2';
@@ -67,7 +70,7 @@ function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Ba
   // keep asking Docker's DNS, since a recreated container comes back with another address.
   words.push('init-addr', 'last,libc,none');
   if (dockerDns) words.push('resolvers', DOCKER_RESOLVERS);
-  if (haproxy.serverMaxConn !== null) words.push('maxconn', String(haproxy.serverMaxConn));
+  if (backend.maxConn !== null) words.push('maxconn', String(backend.maxConn));
   words.push('on-marked-down', 'shutdown-sessions');
   if (server.backup) words.push('backup');
   return words.join(' ');
@@ -104,7 +107,7 @@ const FRONTEND_PURPOSE: Record<HaproxyFrontendSpec['name'], Record<CheckKind, st
   ro: {
     pgpool: 'read-only sessions, through Pgpool-II',
     primary: 'read-only sessions, to the primary',
-    standby: 'read-only sessions, to the standbys first',
+    standby: 'read-only sessions, to the standbys only: a write fails there',
   },
 };
 
@@ -158,7 +161,11 @@ export function renderHaproxyCfg(spec: ClusterSpec, haproxy: HaproxySpec): strin
       'mode tcp',
       'log global',
       'retries 2',
+      '# A connection refused by a server not yet marked down is retried on another one.',
+      'option redispatch',
       `timeout connect ${t.connect}`,
+      '# Clients past every server\'s maxconn wait this long for a free slot, then are closed (log flag sQ).',
+      `timeout queue ${t.queue}`,
       '# Pooled database sessions sit idle for long stretches.',
       `timeout client ${t.client}`,
       `timeout server ${t.server}`,

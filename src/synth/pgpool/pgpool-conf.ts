@@ -1,6 +1,8 @@
 import type { ClusterSpec, PgpoolBackendSpec, PgpoolSpec } from '../../model/spec.js';
 import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
 import { MARKER_TEXT } from '../marker.js';
+import { pgpoolListenBacklog } from '../../model/ceilings.js';
+import { PGPOOL_LISTEN_BACKLOG_MULTIPLIER } from '../../model/defaults.js';
 import { failoverCommand } from './failover-script.js';
 
 // pgpool.conf for streaming-replication mode. Every path is explicit (the built-in defaults point
@@ -92,6 +94,11 @@ function pooling(pool: PgpoolSpec): ConfSection {
         key: 'reserved_connections',
         value: pool.reservedConnections,
         comment: pool.reservedConnections === 0 ? 'clients beyond the children wait in the listen queue' : 'refuse, not queue, the last clients',
+      },
+      {
+        key: 'listen_backlog_multiplier',
+        value: PGPOOL_LISTEN_BACKLOG_MULTIPLIER,
+        comment: `listen queue of ${PGPOOL_LISTEN_BACKLOG_MULTIPLIER} × num_init_children = ${pgpoolListenBacklog(pool)} waiting clients (capped by net.core.somaxconn)`,
       },
     ],
   };

@@ -68,7 +68,8 @@ export function bootstrapRoles(spec: ClusterSpec, primary: PostgresNodeSpec): Bo
     add(pool.checkUser.name, pool.checkUser.passwordEnv, `streaming and health checks of ${pool.id}`, { memberOf: ['pg_monitor'] });
   }
   for (const haproxy of spec.haproxies) {
-    if (haproxy.upstream.kind !== 'direct' || !haproxy.upstream.ids.some((id) => group.has(id))) continue;
+    const checked = [...haproxy.readWrite.servers, ...(haproxy.readOnly?.servers ?? [])].filter((s) => s.check !== 'pgpool');
+    if (!checked.some((s) => group.has(s.name))) continue;
     // No password and no privileges: pg_hba.conf trusts it from the cluster network, and all it runs is pg_is_in_recovery().
     add(haproxy.checkUser, null, `pg_is_in_recovery() check of ${haproxy.id}`);
   }

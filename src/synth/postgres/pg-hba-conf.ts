@@ -30,8 +30,10 @@ function checkEntry(spec: ClusterSpec, node: PostgresNodeSpec, entry: HbaEntry, 
     throw new Error(`${where}: only the final reject may match every address (${entry.address})`);
   }
   if (entry.method === 'trust') {
-    const checkRoles = new Set(spec.haproxies.filter((h) => h.upstream.kind === 'direct').map((h) => h.checkUser));
-    if (!checkRoles.has(entry.user)) throw new Error(`${where}: trust over TCP is only for a direct HAProxy check role, not '${entry.user}'`);
+    // Only the role of an HAProxy that checks nodes itself: all of them direct, the read-only standbys over Pgpool.
+    const checksNodes = (h: ClusterSpec['haproxies'][number]) => [...h.readWrite.servers, ...(h.readOnly?.servers ?? [])].some((s) => s.check !== 'pgpool');
+    const checkRoles = new Set(spec.haproxies.filter(checksNodes).map((h) => h.checkUser));
+    if (!checkRoles.has(entry.user)) throw new Error(`${where}: trust over TCP is only for the check role of an HAProxy that checks nodes itself, not '${entry.user}'`);
   }
 }
 

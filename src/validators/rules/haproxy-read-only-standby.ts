@@ -3,17 +3,18 @@ import { memberNode } from './cluster-members.js';
 
 export const haproxyReadOnlyHasStandby = defineRule({
   code: 'PGS142',
-  severity: 'warning',
+  severity: 'error',
   title: "HAProxy's read-only frontend has a standby to send reads to",
-  why: 'Talking to the nodes directly, the read-only frontend prefers standbys and keeps the primary as backup. With no replica among the upstream nodes every read lands on the primary, which the read-only port was meant to spare.',
-  fix: 'add the replicas to upstream, or drop readOnly',
+  why: "The read-only frontend sends sessions to standbys only (Pgpool's standby backends, or the replicas among the upstream nodes), each checked to answer pg_is_in_recovery() = t, so a write through it always fails. With no standby it has no server at all and every client is refused; the primary is never its backup, since that would let writes through.",
+  fix: 'add a Replica to the PgPool backends or to upstream, or drop readOnly',
   example: "new Haproxy(cluster, 'haproxy', { upstream: [primary], readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 } })",
   check(spec) {
     return spec.haproxies.flatMap((h) => {
-      if (h.upstream.kind !== 'direct' || !h.readOnly) return [];
-      const standbys = h.readOnly.servers.filter((s) => !s.backup && memberNode(spec, s.name, s)?.role === 'replica');
+      if (!h.readOnly) return [];
+      const standbys = h.readOnly.servers.filter((s) => memberNode(spec, s.name, s)?.role === 'replica');
       if (standbys.length > 0) return [];
-      return [{ node: h, field: 'readOnly', message: `readOnly is published but upstream lists no replica: every read goes to the primary` }];
+      const where = h.upstream.kind === 'pgpool' ? `Pgpool ${h.upstream.id} has no standby backend` : 'upstream lists no replica';
+      return [{ node: h, field: 'readOnly', message: `readOnly is published but ${where}: the read-only frontend would have no server` }];
     });
   },
 });

@@ -1,3 +1,4 @@
+import { pgpoolSessions } from '../../model/ceilings.js';
 import { defineRule } from '../rule.js';
 
 export const haproxyServerMaxConnFitsPgpool = defineRule({
@@ -9,18 +10,19 @@ export const haproxyServerMaxConnFitsPgpool = defineRule({
   example: "new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, serverMaxConn: 500 }) // numInitChildren 32",
   check(spec) {
     return spec.haproxies.flatMap((h) => {
-      if (h.upstream.kind !== 'pgpool' || h.serverMaxConn === null) return [];
+      const serverMaxConn = h.readWrite.serverMaxConn;
+      if (h.upstream.kind !== 'pgpool' || serverMaxConn === null) return [];
       const upstreamId = h.upstream.id;
       const pool = spec.pgpools.find((p) => p.id === upstreamId);
       if (!pool) return [];
-      const capacity = pool.numInitChildren - pool.reservedConnections;
+      const capacity = pgpoolSessions(pool);
       // With no capacity at all the mistake is Pgpool's: PGS108.
-      if (capacity <= 0 || h.serverMaxConn <= capacity) return [];
+      if (capacity <= 0 || serverMaxConn <= capacity) return [];
       return [
         {
           node: h,
           field: 'serverMaxConn',
-          message: `serverMaxConn is ${h.serverMaxConn} but ${pool.path} accepts ${pool.numInitChildren} − ${pool.reservedConnections} = ${capacity} clients`,
+          message: `serverMaxConn is ${serverMaxConn} but ${pool.path} accepts ${pool.numInitChildren} − ${pool.reservedConnections} = ${capacity} clients`,
           fix: `set serverMaxConn to at most ${capacity}, or remove it`,
         },
       ];

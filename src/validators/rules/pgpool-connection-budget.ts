@@ -1,8 +1,8 @@
 import type { ClusterSpec, PgpoolSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { postgresSessions } from '../../model/ceilings.js';
 import { PGPOOL_CHECK_CONNECTIONS } from '../../model/defaults.js';
 import { defineRule, type Finding } from '../rule.js';
 import { backendNode } from './cluster-members.js';
-import { reservedForRoles } from './connection-limits.js';
 
 
 /** Backend connections one Pgpool may open to one node: Pgpool's documented bound plus its checks. */
@@ -11,13 +11,8 @@ function demandOf(pool: PgpoolSpec): { perChild: number; total: number } {
 }
 
 function budgetOf(spec: ClusterSpec, n: PostgresNodeSpec): { budget: number; formula: string } {
-  const { maxConnections, superuserReservedConnections } = n.limits;
-  const reserved = reservedForRoles(spec, n);
-  const budget = maxConnections - superuserReservedConnections - reserved;
-  const formula = reserved
-    ? `maxConnections − superuserReservedConnections − reserved_connections = ${maxConnections} − ${superuserReservedConnections} − ${reserved} = ${budget}`
-    : `maxConnections − superuserReservedConnections = ${maxConnections} − ${superuserReservedConnections} = ${budget}`;
-  return { budget, formula };
+  const { sessions, formula } = postgresSessions(spec, n);
+  return { budget: sessions, formula };
 }
 
 export const pgpoolConnectionBudget = defineRule({

@@ -58,17 +58,24 @@ describe('haproxy.cfg of the README example (compose)', () => {
     expect(defaults).toContain('retries 2');
     expect(defaults.filter((l) => l.startsWith('timeout '))).toEqual([
       'timeout connect 5s',
+      'timeout queue 60s',
       'timeout client 30m',
       'timeout server 30m',
       'timeout check 5s',
     ]);
   });
 
-  it('sends read-write and read-only sessions to Pgpool at pgpool:9999 through one backend, capped at num_init_children', () => {
+  it('sends read-write sessions to Pgpool at pgpool:9999, capped at num_init_children, and read-only ones to the standbys only', () => {
     expect(sectionLines(cfg, 'frontend rw')).toContain('bind *:5000');
     expect(sectionLines(cfg, 'frontend rw')).toContain('default_backend pgpool');
     expect(sectionLines(cfg, 'frontend ro')).toContain('bind *:5001');
-    expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend pgpool');
+    expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
+    const standbys = sectionLines(cfg, 'backend standbys');
+    expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
+    expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
+      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+    ]);
     const backend = sectionLines(cfg, 'backend pgpool');
     expect(backend.filter((l) => l.startsWith('server '))).toEqual([
       'server pgpool pgpool:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
@@ -119,14 +126,13 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
     ]);
   });
 
-  it('balances read-only over the standbys (t), with the primary as a backup that mirrors its read-write check', () => {
+  it('balances read-only over the standbys (t) only: the primary is never a backup, so no write gets through', () => {
     const standbys = sectionLines(cfg, 'backend standbys');
     expect(standbys).toContain('balance leastconn');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
       'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
       'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-primary pg-primary:5432 track primary/pg-primary init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions backup',
     ]);
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
   });

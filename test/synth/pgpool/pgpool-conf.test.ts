@@ -63,6 +63,7 @@ describe('pgpool.conf of the README example (compose)', () => {
   it('listens on the network, keeps PCP local and every socket in /var/run/pgpool', () => {
     expect(Object.fromEntries([...s].filter(([k]) => /listen|port$|socket|pcp/.test(k)))).toEqual({
       listen_addresses: "'*'",
+      listen_backlog_multiplier: '4',
       port: '9999',
       unix_socket_directories: "'/var/run/pgpool'",
       pcp_socket_dir: "'/var/run/pgpool'",

@@ -36,12 +36,13 @@ describe('renderPgHbaConf for the README example', () => {
     expect(lines).toContainEqual(['host', 'app', 'app', subnet, 'scram-sha-256']);
     expect(lines[0]).toEqual(['local', 'all', 'postgres', 'trust']);
     expect(lines.at(-1)).toEqual(['host', 'all', 'all', '0.0.0.0/0', 'reject']);
-    expect(lines.filter((l) => l[0] === 'host' && l.at(-1) === 'trust')).toEqual([]);
+    // The only trust over TCP: the read-only frontend's pg_is_in_recovery() check of the standbys, on database postgres.
+    expect(lines.filter((l) => l[0] === 'host' && l.at(-1) === 'trust')).toEqual([['host', 'postgres', 'haproxy_check', subnet, 'trust']]);
     expect(text.endsWith('reject\n')).toBe(true);
   });
 
   it('puts each entry under its comment, in aligned columns', () => {
-    expect(text).toContain('# streaming replication and base backups\nhost    replication  replicator  ');
+    expect(text).toContain('# streaming replication and base backups\nhost    replication  replicator     ');
     const columns = text
       .split('\n')
       .filter((l) => /^(host|local|# TYPE)/.test(l))
@@ -59,7 +60,7 @@ describe('renderPgHbaConf for the README example', () => {
     expect(() => renderPgHbaConf(spec, withHba(primary, [open, reject]))).toThrow(/only the final reject may match every address/);
     expect(() => renderPgHbaConf(spec, withHba(primary, [reject, primary.hba[1]!]))).toThrow(/only the final reject/);
     const trusted: HbaEntry = { type: 'host', database: 'all', user: 'app', address: subnet, method: 'trust', comment: 'oops' };
-    expect(() => renderPgHbaConf(spec, withHba(primary, [trusted, reject]))).toThrow(/trust over TCP is only for a direct HAProxy check role/);
+    expect(() => renderPgHbaConf(spec, withHba(primary, [trusted, reject]))).toThrow(/trust over TCP is only for the check role of an HAProxy that checks nodes itself/);
     const injected: HbaEntry = { type: 'host', database: 'app', user: 'app\nhost all all 0.0.0.0/0 trust', address: subnet, method: 'md5', comment: 'x' };
     expect(() => renderPgHbaConf(spec, withHba(primary, [injected, reject]))).toThrow(/cannot hold the field/);
   });
