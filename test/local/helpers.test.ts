@@ -11,6 +11,7 @@ import { pgpoolListenAddress } from '../../src/local/pgpool.js';
 import { findFreePort, isPortFree } from '../../src/local/ports.js';
 import { passwdEntry, runTool } from '../../src/local/run-as.js';
 import { waitFor, waitForPort } from '../../src/local/wait.js';
+import { hostHaproxy } from '../support/binaries.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgsynth-helpers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -107,7 +108,7 @@ describe('runTool', () => {
     const bad = join(scratch, 'bad.cfg');
     writeFileSync(good, 'defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nlisten x\n  bind 127.0.0.1:1\n');
     writeFileSync(bad, 'listen x\n  bind 127.0.0.1:1\n  balance nonsense\n');
-    await expect(checkHaproxyConfig(good, '/usr/sbin/haproxy')).resolves.toBeDefined();
-    await expect(checkHaproxyConfig(bad, '/usr/sbin/haproxy')).rejects.toThrow(/haproxy exited with code 1[^]*balance only supports/);
+    await expect(checkHaproxyConfig(good, hostHaproxy().bin)).resolves.toBeDefined();
+    await expect(checkHaproxyConfig(bad, hostHaproxy().bin)).rejects.toThrow(/haproxy exited with code 1[^]*balance only supports/);
   });
 });

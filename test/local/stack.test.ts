@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findHaproxy, findPgpool, findPostgresBinaries } from '../../src/local/binaries.js';
+import { hostHaproxy, hostPgpool, hostPostgres } from '../support/binaries.js';
 import { makeOwnedDir, writeOwnedFile } from '../../src/local/files.js';
 import { backendServers, haproxyStats, startHaproxy, stopHaproxy, waitForHaproxyBackends } from '../../src/local/haproxy.js';
 import { showPoolNodes, startPgpool, stopPgpool, waitForPoolNodes } from '../../src/local/pgpool.js';
@@ -51,9 +51,9 @@ const conn = (port: number, user = 'postgres', password = SUPER_PASSWORD, databa
 const statsUrl = () => `http://${HOST}:${layout.ports.stats}/stats`;
 
 beforeAll(async () => {
-  const pg = findPostgresBinaries(15);
-  const pgpoolBin = findPgpool().bin;
-  const haproxyBin = findHaproxy().bin;
+  const pg = hostPostgres();
+  const pgpoolBin = hostPgpool().bin;
+  const haproxyBin = hostHaproxy().bin;
   const [primaryPort, replicaPort, pgpoolPort, pcp, rw, ro, stats] = await Promise.all(
     Array.from({ length: 7 }, () => findFreePort(HOST)),
   );
