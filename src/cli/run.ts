@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
-import { isPgsynthError } from '../validators/diagnostic.js';
+import { isPgsynthError } from '../diagnostic.js';
 import { packageFile } from '../package-root.js';
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 validation errors or drift, 2 usage or loading errors. */

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../validators/diagnostic.js';
+import type { SourceLocation } from '../diagnostic.js';
 import type { PgpoolVersion, PostgresVersion } from './cluster.js';
 
 // The resolved cluster: plain, serializable data with every default filled and every derived

@@ -1,7 +1,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
 import type { ClusterSpec } from '../model/spec.js';
-import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
+import { PgsynthError, type Diagnostic } from '../diagnostic.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';

@@ -1,6 +1,6 @@
 import type { ClusterSpec } from '../model/spec.js';
 import { validateSettings } from '../settings/validate.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../diagnostic.js';
 
 /**
  * The per-parameter checks of every node's `settings` against the catalog of the cluster's
