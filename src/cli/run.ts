@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster } from './load-config.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
+import { findCode } from '../codes.js';
 import { isPgsynthError } from '../diagnostic.js';
 import { packageFile } from '../package-root.js';
 
@@ -35,7 +36,7 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
       return 2;
     }
     if (error instanceof ConfigLoadError || isUserFacing(error)) {
-      o.err(`${red(o, 'error')} ${(error as Error).message}`);
+      o.err(`${red(o, 'error')} ${withCode(error as Error)}`);
       const fix = (error as { fix?: string }).fix;
       if (fix) o.err(`  fix: ${fix}`);
       return exitCodeOf(error);
@@ -72,10 +73,21 @@ function isUserFacing(error: unknown): boolean {
   return error instanceof Error && typeof (error as { fix?: unknown }).fix === 'string';
 }
 
-function exitCodeOf(error: unknown): number {
+/** The documented PGS code of an error (the local runtime's still carry a symbolic one), if any. */
+function codeOf(error: unknown) {
   const code = (error as { code?: unknown }).code;
-  // A hand-edited or foreign file in the way is a refusal to write, like drift: exit 1.
-  return typeof code === 'string' && /^PGS90[01]$/.test(code) ? 1 : 2;
+  return typeof code === 'string' ? findCode(code) : undefined;
+}
+
+/** "PGS930: message", once: the writer's messages already start with their code. */
+function withCode(error: Error): string {
+  const doc = codeOf(error);
+  return doc && !error.message.startsWith(`${doc.code}:`) ? `${doc.code}: ${error.message}` : error.message;
+}
+
+/** src/codes.ts gives each code its exit status (a refusal to write, like drift, is 1); anything else is 2. */
+function exitCodeOf(error: unknown): number {
+  return codeOf(error)?.exitCode ?? 2;
 }
 
 function packageVersion(): string {

@@ -29,7 +29,7 @@ describe('synth: usage', () => {
     expect(ok.stdout).toMatch(/^PGS012 \(error\): /);
     expect(ok.stdout).toContain('Fix: raise maxReplicationSlots on the primary');
     const bad = await synthCli(dir, 'explain', 'PGS999');
-    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no rule PGS999; the codes are listed in docs/rules.md' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no code PGS999; every code is listed in docs/rules.md' });
   });
 });
 
