@@ -68,11 +68,6 @@ export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProce
   return server;
 }
 
-/** SIGINT is pgpool's fast shutdown (`pgpool -m fast stop`): it ends clients and children. */
-export function stopPgpool(server: ServerProcess, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
-  return stopServer(server, { signal: 'SIGINT', timeoutMs: opts.timeoutMs ?? 15_000 });
-}
-
 export interface PoolNode {
   nodeId: number;
   hostname: string;

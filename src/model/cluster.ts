@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SUPPORTED_MAJORS, type PostgresMajor } from '../settings/catalog.js';
 import { ConstructNode } from './node.js';
 import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { envPrefix, secret, type SecretRef } from './secret.js';
@@ -6,8 +7,9 @@ import { resolveCluster, type ResolveOptions, type ValidateOptions } from './res
 import type { ClusterSpec } from './spec.js';
 import type { Diagnostic } from '../diagnostic.js';
 
-export const SUPPORTED_POSTGRES_VERSIONS = [13, 14, 15, 16, 17] as const;
-export type PostgresVersion = (typeof SUPPORTED_POSTGRES_VERSIONS)[number];
+/** The majors with a parameter catalog (catalog/postgres-<major>.json). */
+export const SUPPORTED_POSTGRES_VERSIONS = SUPPORTED_MAJORS;
+export type PostgresVersion = PostgresMajor;
 export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6'] as const;
 export type PgpoolVersion = (typeof SUPPORTED_PGPOOL_VERSIONS)[number];
 

@@ -76,5 +76,5 @@ describe('printed codes', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error PGS934: .*\.pgsynth\/local\/shop has no \.pgsynth-local: it was not made by synth up, so --purge leaves it alone\.\n {2}fix: /);
     expect(readFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'utf8')).toBe('not made by synth up\n');
-  });
+  }, 60_000); // the first config this file loads compiles pgsynth's sources through jiti
 });

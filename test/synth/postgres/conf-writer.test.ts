@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MARKER } from '../../../src/synth/generated-file.js';
 import { confValue, renderConf } from '../../../src/synth/conf-writer.js';
+import { hasMarker } from '../../../src/synth/generated-file.js';
 import { MARKER_TEXT, markerComment } from '../../../src/synth/marker.js';
 import { hostPostgres } from '../../support/binaries.js';
 import { checkConfig } from '../../support/postgres-runner.js';
 
 describe('marker', () => {
   it('is the exact text the writer looks for', () => {
-    expect(MARKER_TEXT).toBe(MARKER);
-    expect(markerComment()).toBe(`# ${MARKER}`);
-    expect(markerComment('--')).toBe(`-- ${MARKER}`);
+    expect(hasMarker(`# ${MARKER_TEXT}\nx = 1\n`)).toBe(true);
+    expect(hasMarker(`# ${MARKER_TEXT.replace('Do not edit', 'Edit')}\n`)).toBe(false);
+    expect(markerComment()).toBe(`# ${MARKER_TEXT}`);
+    expect(markerComment('--')).toBe(`-- ${MARKER_TEXT}`);
   });
 });
 
