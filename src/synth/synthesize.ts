@@ -1,5 +1,6 @@
 import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
+import { serviceIds } from '../model/services.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { PgsynthError, type Diagnostic } from '../diagnostic.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
@@ -32,8 +33,7 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
     files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });
   }
   // Last: the compose file labels each service with a hash of the files rendered above.
-  const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
-  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
+  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds(spec), files)) });
   return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { projectWith, README_CONFIG, synthCli } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from './harness.js';
+
+beforeAll(loadPgsynthOnce);
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

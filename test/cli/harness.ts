@@ -28,6 +28,21 @@ export async function synthCli(cwd: string, ...argv: string[]): Promise<CliResul
   }
 }
 
+/**
+ * The first config a test process loads compiles pgsynth's sources through jiti: seconds on a
+ * busy machine. Call this in beforeAll so that cost is not charged to a test's 20 s.
+ */
+export async function loadPgsynthOnce(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsynth-cli-'));
+  try {
+    writeFileSync(join(dir, 'cluster.config.ts'), README_CONFIG.replaceAll("from 'pgsynth'", `from '${SRC_INDEX}'`));
+    const { code, stderr } = await synthCli(dir, 'validate');
+    if (code !== 0) throw new Error(`loading the README config failed: ${stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A temp project whose cluster.config.ts imports pgsynth's source; removed when the current test ends. */
 export function projectWith(config: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsynth-cli-'));

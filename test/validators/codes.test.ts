@@ -3,11 +3,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CODES, findCode } from '../../src/codes.js';
 import { findHaproxy, findPgpool } from '../../src/local/binaries.js';
 import { RULES } from '../../src/validators/registry.js';
-import { projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
+import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const RULES_DOC = readFileSync(fileURLToPath(new URL('../../docs/rules.md', import.meta.url)), 'utf8');
@@ -18,6 +18,8 @@ function sources(dir: string): string[] {
   );
 }
 const texts = Object.fromEntries(sources(SRC).map((path) => [relative(SRC, path), readFileSync(path, 'utf8')]));
+
+beforeAll(loadPgsynthOnce);
 
 const documented = new Set([...RULES.map((r) => r.code), ...CODES.map((c) => c.code)]);
 
@@ -76,5 +78,5 @@ describe('printed codes', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error PGS934: .*\.pgsynth\/local\/shop has no \.pgsynth-local: it was not made by synth up, so --purge leaves it alone\.\n {2}fix: /);
     expect(readFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'utf8')).toBe('not made by synth up\n');
-  }, 60_000); // the first config this file loads compiles pgsynth's sources through jiti
+  });
 });

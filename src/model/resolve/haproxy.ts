@@ -1,3 +1,4 @@
+import { pgpoolClientCapacity } from '../capacity.js';
 import { DEFAULT_PORTS } from '../defaults.js';
 import type { Haproxy } from '../haproxy.js';
 import { PgPool } from '../pgpool.js';
@@ -36,7 +37,7 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
     checkUser: hp.checkUser,
     maxConn: hp.maxConn,
     // Over Pgpool, no more at once than Pgpool serves (num_init_children − reserved_connections); HAProxy queues the rest.
-    serverMaxConn: hp.serverMaxConn ?? (pool ? pool.numInitChildren - pool.reservedConnections : null),
+    serverMaxConn: hp.serverMaxConn ?? (pool ? pgpoolClientCapacity(pool) : null),
     timeouts: hp.timeouts,
     paths:
       target === 'compose'

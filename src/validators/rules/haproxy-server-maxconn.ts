@@ -1,3 +1,4 @@
+import { pgpoolClientCapacity } from '../../model/capacity.js';
 import { defineRule } from '../rule.js';
 
 export const haproxyServerMaxConnFitsPgpool = defineRule({
@@ -13,7 +14,7 @@ export const haproxyServerMaxConnFitsPgpool = defineRule({
       const upstreamId = h.upstream.id;
       const pool = spec.pgpools.find((p) => p.id === upstreamId);
       if (!pool) return [];
-      const capacity = pool.numInitChildren - pool.reservedConnections;
+      const capacity = pgpoolClientCapacity(pool);
       // With no capacity at all the mistake is Pgpool's: PGS108.
       if (capacity <= 0 || h.serverMaxConn <= capacity) return [];
       return [
