@@ -3,9 +3,9 @@
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
 import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
-import { runTool, type RunAs, type ToolResult } from './run-as.js';
-import { waitFor, waitForPort } from './wait.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
+import type { RunAs } from './run-as.js';
+import { waitForPort } from './wait.js';
 
 export interface StartHaproxyOptions {
   /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */

@@ -3,7 +3,7 @@
  * and -D so a pgpool_status left by an earlier run cannot keep a node down.
  */
 import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
 import type { RunAs } from './run-as.js';
 import { query, type PgConn } from './sql.js';
 import { canConnect, waitFor, waitForPort } from './wait.js';

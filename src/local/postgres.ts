@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatConninfo } from '../conninfo.js';
 import { makeOwnedDir } from './files.js';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
 import { runTool, type RunAs, type ToolResult } from './run-as.js';
 import { query, type PgConn } from './sql.js';
 import { waitFor } from './wait.js';
