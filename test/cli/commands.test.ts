@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from './harness.js';
@@ -180,3 +180,15 @@ describe('synth init', () => {
 function projectConfigFrom(_dir: string, config: string): string {
   return config.replaceAll("from 'pgsynth'", `from '${new URL('../../src/index.js', import.meta.url).pathname}'`);
 }
+
+describe('errors of the local runtime', () => {
+  it('print with their PGS code (src/codes.ts) and exit 2: a purge of a folder synth up did not make is refused, and the folder left alone', async () => {
+    const dir = projectWith(README_CONFIG);
+    mkdirSync(join(dir, '.pgsynth/local/shop'), { recursive: true });
+    writeFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'not made by synth up\n');
+    const result = await synthCli(dir, 'down', '--purge');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error PGS934: .*\.pgsynth\/local\/shop has no \.pgsynth-local: it was not made by synth up, so --purge leaves it alone\.\n {2}fix: /);
+    expect(readFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'utf8')).toBe('not made by synth up\n');
+  });
+});
