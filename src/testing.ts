@@ -6,3 +6,5 @@
 export { synthToMemory } from './synth/synthesize.js';
 export { startLocalCluster } from './testing-local.js';
 export type * from './testing-local.js';
+// Installs the rules behind Cluster.validate(), which synthToMemory and startLocalCluster call.
+import './validators/validate.js';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
 import type { Cluster } from '../model/cluster.js';
 import { packageRoot } from '../package-root.js';
-import { isPgsynthError } from '../validators/diagnostic.js';
+import { isPgsynthError } from '../diagnostic.js';
 
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
 

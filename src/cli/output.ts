@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from '../validators/diagnostic.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
 
 /** Writes to stdout/stderr with color only on a TTY and when NO_COLOR is unset. */
 export interface Output {

@@ -3,7 +3,8 @@ import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.js';
 import { ConfigLoadError, findConfig, loadCluster, withoutExit } from './load-config.js';
 import { exitCodeOf, ExitCode } from './exit-codes.js';
 import { consoleOutput, printDiagnostics, red, type Output } from './output.js';
-import { isPgsynthError, printable } from '../validators/diagnostic.js';
+import { findCode } from '../codes.js';
+import { isPgsynthError, printable } from '../diagnostic.js';
 import { PgsynthInternalError } from '../internal-error.js';
 import { packageFile } from '../package-root.js';
 
@@ -37,7 +38,7 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
       return ExitCode.usage;
     }
     if (error instanceof ConfigLoadError || isUserFacing(error)) {
-      o.err(`${red(o, 'error')} ${printable((error as Error).message, true)}`);
+      o.err(`${red(o, 'error')} ${printable(withCode(error as Error), true)}`);
       const fix = (error as { fix?: string }).fix;
       if (fix) o.err(`  fix: ${printable(fix, true)}`);
       if (error instanceof PgsynthInternalError) printStackWhenAsked(o, error);
@@ -115,6 +116,18 @@ export async function runtimeCommand(o: Output, command: () => Promise<number>):
     o.err(`${red(o, 'error')} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return ExitCode.runtime;
   }
+}
+
+/** The documented PGS code of an error (the local runtime's still carry a symbolic one), if any. */
+function codeOf(error: unknown) {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? findCode(code) : undefined;
+}
+
+/** "PGS930: message", once: the writer's messages already start with their code. */
+function withCode(error: Error): string {
+  const doc = codeOf(error);
+  return doc && !error.message.startsWith(`${doc.code}:`) ? `${doc.code}: ${error.message}` : error.message;
 }
 
 function packageVersion(): string {

@@ -3,9 +3,9 @@
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
 import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
-import { runTool, type RunAs, type ToolResult } from './run-as.js';
-import { waitFor, waitForPort } from './wait.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
+import type { RunAs } from './run-as.js';
+import { waitForPort } from './wait.js';
 
 export interface StartHaproxyOptions {
   /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */
@@ -32,11 +32,6 @@ export function firstBind(configText: string): { host: string; port: number } | 
   return { host: host === '*' || host === '0.0.0.0' ? '127.0.0.1' : host, port: Number(match[2]) };
 }
 
-/** `haproxy -c -f cfg`: rc 0 when valid, otherwise a LocalRunError with HAProxy's alerts. */
-export function checkHaproxyConfig(configFile: string, bin = 'haproxy'): Promise<ToolResult> {
-  return runTool(bin, ['-c', '-f', configFile], { timeoutMs: 10_000 });
-}
-
 export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
   const server = await startServer({
     name: 'haproxy',
@@ -59,11 +54,6 @@ export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerPro
     });
   }
   return server;
-}
-
-/** SIGTERM is HAProxy's hard stop: listeners close at once. */
-export function stopHaproxy(server: ServerProcess, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
-  return stopServer(server, { signal: 'SIGTERM', timeoutMs: opts.timeoutMs ?? 5_000 });
 }
 
 export interface HaproxyStatsRow {
@@ -107,32 +97,4 @@ export async function haproxyStats(statsUrl: string, timeoutMs = 3_000): Promise
 /** The server rows of one backend (without its BACKEND summary row). */
 export function backendServers(rows: readonly HaproxyStatsRow[], backend: string): HaproxyStatsRow[] {
   return rows.filter((row) => row.proxy === backend && row.server !== 'BACKEND' && row.server !== 'FRONTEND');
-}
-
-/**
- * Waits until each named backend has finished its first checks (no server
- * left in INI) and has at least `minUp` servers UP.
- */
-export async function waitForHaproxyBackends(
-  statsUrl: string,
-  backends: readonly string[],
-  opts: { minUp?: number; timeoutMs?: number; logFile?: string } = {},
-): Promise<HaproxyStatsRow[]> {
-  return waitFor(
-    async () => {
-      const rows = await haproxyStats(statsUrl);
-      const ready = backends.every((backend) => {
-        const servers = backendServers(rows, backend);
-        const checked = servers.every((row) => !row.checkStatus.startsWith('INI'));
-        return checked && servers.filter((row) => row.status === 'UP').length >= (opts.minUp ?? 1);
-      });
-      return ready ? rows : undefined;
-    },
-    {
-      what: `HAProxy backends ${backends.join(', ')} to be UP (${statsUrl})`,
-      timeoutMs: opts.timeoutMs ?? 15_000,
-      intervalMs: 100,
-      logFile: opts.logFile,
-    },
-  );
 }

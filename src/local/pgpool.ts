@@ -3,7 +3,7 @@
  * and -D so a pgpool_status left by an earlier run cannot keep a node down.
  */
 import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
 import type { RunAs } from './run-as.js';
 import { query, type PgConn } from './sql.js';
 import { canConnect, waitFor, waitForPort } from './wait.js';
@@ -66,11 +66,6 @@ export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProce
     });
   }
   return server;
-}
-
-/** SIGINT is pgpool's fast shutdown (`pgpool -m fast stop`): it ends clients and children. */
-export function stopPgpool(server: ServerProcess, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
-  return stopServer(server, { signal: 'SIGINT', timeoutMs: opts.timeoutMs ?? 15_000 });
 }
 
 export interface PoolNode {

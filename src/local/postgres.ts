@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatConninfo } from './conninfo.js';
+import { formatConninfo } from '../conninfo.js';
 import { makeOwnedDir } from './files.js';
-import { defaultPidFile, isAlive, startServer, stopServer, type ServerProcess, type StopResult } from './processes.js';
+import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
 import { runTool, type RunAs, type ToolResult } from './run-as.js';
 import { query, type PgConn } from './sql.js';
 import { waitFor } from './wait.js';
@@ -98,17 +98,6 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<ServerP
     );
   }
   return server;
-}
-
-export type ShutdownMode = 'smart' | 'fast' | 'immediate';
-const SHUTDOWN_SIGNALS: Record<ShutdownMode, NodeJS.Signals> = { smart: 'SIGTERM', fast: 'SIGINT', immediate: 'SIGQUIT' };
-
-/** Fast shutdown by default (SIGINT: rolls back sessions, checkpoints, exits). */
-export function stopPostgres(
-  server: ServerProcess,
-  opts: { mode?: ShutdownMode; timeoutMs?: number } = {},
-): Promise<StopResult> {
-  return stopServer(server, { signal: SHUTDOWN_SIGNALS[opts.mode ?? 'fast'], timeoutMs: opts.timeoutMs ?? 30_000 });
 }
 
 export interface BaseBackupOptions {

@@ -184,13 +184,3 @@ export async function stopServer(server: ServerProcess, opts: Omit<StopOptions, 
   rmSync(server.pidFile, { force: true });
   return result;
 }
-
-/** Stops whatever a pid file of ours names (for `synth down` from another process). */
-export async function stopFromPidFile(pidFile: string, opts: Omit<StopOptions, 'startTime'> = {}): Promise<StopResult> {
-  const record = readPidFile(pidFile);
-  const result = record
-    ? await stopProcess(record.pid, { ...opts, startTime: record.startTime })
-    : { wasRunning: false, killed: false, durationMs: 0 };
-  rmSync(pidFile, { force: true });
-  return result;
-}

@@ -1,14 +1,15 @@
 import * as z from 'zod';
+import { SUPPORTED_MAJORS, type PostgresMajor } from '../settings/catalog.js';
 import { ConstructNode } from './node.js';
 import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { envPrefix, secret, type SecretRef } from './secret.js';
-import { resolveCluster, type ResolveOptions } from './resolve.js';
+import { resolveCluster, type ResolveOptions, type ValidateOptions } from './resolve.js';
 import type { ClusterSpec } from './spec.js';
-import { validateCluster, type ValidateOptions } from '../validators/validate.js';
-import type { Diagnostic } from '../validators/diagnostic.js';
+import type { Diagnostic } from '../diagnostic.js';
 
-export const SUPPORTED_POSTGRES_VERSIONS = [13, 14, 15, 16, 17] as const;
-export type PostgresVersion = (typeof SUPPORTED_POSTGRES_VERSIONS)[number];
+/** The majors with a parameter catalog (catalog/postgres-<major>.json). */
+export const SUPPORTED_POSTGRES_VERSIONS = SUPPORTED_MAJORS;
+export type PostgresVersion = PostgresMajor;
 export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6'] as const;
 export type PgpoolVersion = (typeof SUPPORTED_PGPOOL_VERSIONS)[number];
 
@@ -79,6 +80,19 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
 export type ResolvedClusterProps = z.output<typeof clusterPropsSchema>;
 
 /**
+ * The rules live in the layer above the model (src/validators), which imports the model; the
+ * model cannot import them back. src/validators/validate.ts installs itself here when loaded,
+ * which every entry point (pgsynth, pgsynth/testing, the CLI) does.
+ */
+type ClusterValidator = (cluster: Cluster, options: ValidateOptions) => Diagnostic[];
+let clusterValidator: ClusterValidator | undefined;
+
+/** @internal Called once by src/validators/validate.ts. */
+export function installClusterValidator(validator: ClusterValidator): void {
+  clusterValidator = validator;
+}
+
+/**
  * A PostgreSQL streaming-replication cluster: the scope of every Primary, Replica, PgPool and
  * Haproxy, and the object a `cluster.config.ts` exports by default.
  *
@@ -118,7 +132,8 @@ export class Cluster<V extends PostgresVersion = PostgresVersion> extends Constr
    * unless `targets` narrows them. Synthesis refuses while any error remains.
    */
   validate(options: ValidateOptions = {}): Diagnostic[] {
-    return validateCluster(this, options);
+    if (!clusterValidator) throw new Error('pgsynth internal error: the validators are not loaded (import Cluster from pgsynth)');
+    return clusterValidator(this, options);
   }
 
   /** The default secret for a role of this cluster, e.g. `SHOP_REPLICATION_PASSWORD`. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { PgsynthError, type Diagnostic, type SourceLocation } from '../validators/diagnostic.js';
+import { PgsynthError, type Diagnostic, type SourceLocation } from '../diagnostic.js';
 import { captureCallSite } from './source-location.js';
 
 /** Code of every props error raised at construction (wrong type, out of range, unknown key). */

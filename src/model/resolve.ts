@@ -16,6 +16,11 @@ export interface ResolveOptions {
   localDir?: string;
 }
 
+export interface ValidateOptions extends Omit<ResolveOptions, 'target'> {
+  /** Address plans to check. @default ['compose', 'local'] */
+  targets?: Target[];
+}
+
 /**
  * Resolves a cluster into plain data for one address plan: every default filled, every derived
  * value (slot names, application names, synchronous_standby_names, Pgpool backends, addresses,

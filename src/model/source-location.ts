@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import type { SourceLocation } from '../validators/diagnostic.js';
+import type { SourceLocation } from '../diagnostic.js';
 
 // Frames from pgsynth's own code (src/ in development, dist/ when installed) are skipped: the
 // first frame outside it is the user's `new Primary(...)` line.

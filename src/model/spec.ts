@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../validators/diagnostic.js';
+import type { SourceLocation } from '../diagnostic.js';
 import type { PgpoolVersion, PostgresVersion } from './cluster.js';
 
 // The resolved cluster: plain, serializable data with every default filled and every derived
@@ -7,7 +7,8 @@ import type { PgpoolVersion, PostgresVersion } from './cluster.js';
 /** `compose`: services reach each other by service name and container port. `local`: every process on 127.0.0.1 at its host port. */
 export type Target = 'compose' | 'local';
 
-export type SettingValue = string | number | boolean;
+export type { SettingValue } from '../settings/issue.js';
+import type { SettingValue } from '../settings/issue.js';
 
 /** Identifies the construct a spec object came from, for diagnostics. */
 export interface NodeRef {

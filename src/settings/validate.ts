@@ -4,7 +4,6 @@ import type { PostgresMajor } from './catalog.js';
 import { checkCombinations } from './check-combinations.js';
 import { checkName, type WrittenByPgsynth } from './check-name.js';
 import { checkValue, controlCharacterIssue } from './check-value.js';
-import { formatConfNumber, quoteConfString } from './format.js';
 import { SETTING_CODES, showValue, type SettingIssue, type SettingValue } from './issue.js';
 import type { SettingsFor } from './types.generated.js';
 
@@ -21,7 +20,7 @@ export type SettingsInput = Readonly<Record<string, SettingValue | undefined>> |
  * Every problem with `settings` on PostgreSQL `major`, in the order the settings were given
  * (a setting can have two: a parameter pgsynth owns, given a value it would refuse anyway),
  * then the combinations the server refuses.
- * An empty list means each value, written with formatSettingValue, is accepted by that server.
+ * An empty list means each value, written with confValue (src/synth/conf-writer.ts), is accepted by that server.
  * `written` names the parameters the caller writes itself, refused like the controlled ones.
  */
 export function validateSettings(major: PostgresMajor, settings: SettingsInput, written?: WrittenByPgsynth): SettingIssue[] {
@@ -55,19 +54,4 @@ export function checkSettingValue(major: PostgresMajor, name: string, value: Set
   const named = checkName(major, name);
   if (!named.spec) return named.issue ? [named.issue] : [];
   return checkValue(major, named.spec, value);
-}
-
-/**
- * The text after `name = ` in postgresql.conf: numbers bare, booleans on/off, strings quoted with
- * quoteConfString. It does not validate (see validateSettings); it throws only for values no
- * configuration line can hold (control characters, NaN, infinities).
- */
-export function formatSettingValue(major: PostgresMajor, name: string, value: SettingValue): string {
-  try {
-    if (typeof value === 'boolean') return value ? 'on' : 'off';
-    if (typeof value === 'number') return formatConfNumber(value);
-    return quoteConfString(value);
-  } catch (error) {
-    throw new Error(`cannot write "${name}" to a PostgreSQL ${major} postgresql.conf: ${(error as Error).message}`);
-  }
 }

@@ -2,8 +2,10 @@
 // those files through confValue, so quoting is decided in one place.
 
 import { formatConfNumber, quoteConfString } from '../settings/format.js';
+import type { SettingValue } from '../settings/issue.js';
 
-export type ConfValue = string | number | boolean;
+/** A value of either file: the same values as a PostgreSQL setting. */
+export type ConfValue = SettingValue;
 
 /**
  * `postgresql`: quoted strings honour `''` and backslash escapes (guc-file.l), so both are escaped.

@@ -1,7 +1,8 @@
 import type { Cluster } from '../model/cluster.js';
 import type { ResolveOptions } from '../model/resolve.js';
+import { serviceIds } from '../model/services.js';
 import type { ClusterSpec } from '../model/spec.js';
-import { PgsynthError, type Diagnostic } from '../validators/diagnostic.js';
+import { PgsynthError, type Diagnostic } from '../diagnostic.js';
 import { internal } from '../internal-error.js';
 import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
@@ -34,8 +35,7 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
     files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });
   }
   // Last: the compose file labels each service with a hash of the files rendered above.
-  const serviceIds = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
-  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds, files)) });
+  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds(spec), files)) });
   // YAML 1.1 (docker-compose's PyYAML) breaks lines at these too; the model refuses them, this keeps it so.
   if (/[\u0085\u2028\u2029]/.test(files.at(-1)!.content)) throw new Error('docker-compose.yml would hold a YAML line break (U+0085, U+2028 or U+2029) inside a value');
   return files.sort((a, b) => comparePaths(a.path, b.path));

@@ -4,7 +4,7 @@ import type { ClusterSpec } from '../model/spec.js';
 import { LocalSetupError } from '../local/errors.js';
 import { isPortFree } from '../local/ports.js';
 import type { RunAs } from '../local/run-as.js';
-import { hostPortUses } from '../validators/rules/port-usage.js';
+import { hostPortUses } from '../model/host-ports.js';
 
 // Checks before anything starts, each failing with what to do instead of a server's own
 // message deep in a log.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
-import { formatConninfo } from '../local/conninfo.js';
+import { formatConninfo } from '../conninfo.js';
 import { LocalRunError } from '../local/errors.js';
 import { writeOwnedFile } from '../local/files.js';
 import { runTool } from '../local/run-as.js';

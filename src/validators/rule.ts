@@ -1,5 +1,5 @@
 import type { ClusterSpec, NodeRef } from '../model/spec.js';
-import type { Severity } from './diagnostic.js';
+import type { Severity } from '../diagnostic.js';
 
 /** One violation a rule found; the engine adds the rule's code, severity and the node's source. */
 export interface Finding {

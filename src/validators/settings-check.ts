@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
 import { pgsynthWrittenSettings } from '../synth/postgres/postgresql-conf.js';
 import { validateSettings, type ControlledSetting, type WrittenByPgsynth } from '../settings/validate.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../diagnostic.js';
 
 /**
  * The per-parameter checks of every node's `settings` against the catalog of the cluster's

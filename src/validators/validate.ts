@@ -1,7 +1,7 @@
-import type { Cluster } from '../model/cluster.js';
-import { resolveCluster, type ResolveOptions } from '../model/resolve.js';
-import type { ClusterSpec, Target } from '../model/spec.js';
-import type { Diagnostic } from './diagnostic.js';
+import { installClusterValidator, type Cluster } from '../model/cluster.js';
+import { resolveCluster, type ValidateOptions } from '../model/resolve.js';
+import type { ClusterSpec } from '../model/spec.js';
+import type { Diagnostic } from '../diagnostic.js';
 import { RULES } from './registry.js';
 import type { Rule } from './rule.js';
 import { checkNodeSettings } from './settings-check.js';
@@ -26,10 +26,7 @@ export function checkSpec(spec: ClusterSpec, rules: readonly Rule[] = RULES): Di
   return out;
 }
 
-export interface ValidateOptions extends Omit<ResolveOptions, 'target'> {
-  /** Address plans to check. @default ['compose', 'local'] */
-  targets?: Target[];
-}
+export type { ValidateOptions } from '../model/resolve.js';
 
 /** Every diagnostic for a cluster across the address plans asked for, each reported once. */
 export function validateCluster(cluster: Cluster, options: ValidateOptions = {}): Diagnostic[] {
@@ -45,6 +42,8 @@ export function validateCluster(cluster: Cluster, options: ValidateOptions = {})
   }
   return out.sort(compareDiagnostics);
 }
+
+installClusterValidator(validateCluster);
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   const la = a.source ? a.source.line : 0;

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { projectWith, README_CONFIG, synthCli } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from './harness.js';
+
+beforeAll(loadPgsynthOnce);
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,7 +31,7 @@ describe('synth: usage', () => {
     expect(ok.stdout).toMatch(/^PGS012 \(error\): /);
     expect(ok.stdout).toContain('Fix: raise maxReplicationSlots on the primary');
     const bad = await synthCli(dir, 'explain', 'PGS999');
-    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no rule PGS999; the codes are listed in docs/rules.md' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no code PGS999; every code is listed in docs/rules.md' });
   });
 });
 
@@ -178,3 +180,15 @@ describe('synth init', () => {
 function projectConfigFrom(_dir: string, config: string): string {
   return config.replaceAll("from 'pgsynth'", `from '${new URL('../../src/index.js', import.meta.url).pathname}'`);
 }
+
+describe('errors of the local runtime', () => {
+  it('print with their PGS code (src/codes.ts) and exit 2: a purge of a folder synth up did not make is refused, and the folder left alone', async () => {
+    const dir = projectWith(README_CONFIG);
+    mkdirSync(join(dir, '.pgsynth/local/shop'), { recursive: true });
+    writeFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'not made by synth up\n');
+    const result = await synthCli(dir, 'down', '--purge');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error PGS934: .*\.pgsynth\/local\/shop has no \.pgsynth-local: it was not made by synth up, so --purge leaves it alone\.\n {2}fix: /);
+    expect(readFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'utf8')).toBe('not made by synth up\n');
+  });
+});

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
 import type { Output } from '../../src/cli/output.js';
+import { onTestFinished } from 'vitest';
 
 export const SRC_INDEX = new URL('../../src/index.js', import.meta.url).pathname;
 
@@ -27,9 +28,25 @@ export async function synthCli(cwd: string, ...argv: string[]): Promise<CliResul
   }
 }
 
-/** A temp project whose cluster.config.ts imports pgsynth's source. */
+/**
+ * The first config a test process loads compiles pgsynth's sources through jiti: seconds on a
+ * busy machine. Call this in beforeAll so that cost is not charged to a test's 20 s.
+ */
+export async function loadPgsynthOnce(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsynth-cli-'));
+  try {
+    writeFileSync(join(dir, 'cluster.config.ts'), README_CONFIG.replaceAll("from 'pgsynth'", `from '${SRC_INDEX}'`));
+    const { code, stderr } = await synthCli(dir, 'validate');
+    if (code !== 0) throw new Error(`loading the README config failed: ${stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A temp project whose cluster.config.ts imports pgsynth's source; removed when the current test ends. */
 export function projectWith(config: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsynth-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'cluster.config.ts'), config.replaceAll("from 'pgsynth'", `from '${SRC_INDEX}'`));
   return dir;
 }

@@ -1,11 +1,12 @@
-// The README example topology for the end-to-end suites, on PostgreSQL 15 (Debian 12's) and on
-// ports free right now, so suites and other tests on the README's fixed ports can run at once.
+// The README example topology for the end-to-end suites, on the host's PostgreSQL major (read
+// from the installed server, as `synth up` finds it) and on ports free right now, so suites and other tests on the README's fixed ports can run at once.
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cluster, Haproxy, PgPool, Primary, Replica, type PgPoolProps } from '../../src/index.js';
 import { findFreePorts } from '../../src/local/ports.js';
+import { hostPostgres } from '../support/binaries.js';
 
 export interface ReadmePorts {
   primary: number;
@@ -25,7 +26,7 @@ export async function readmePorts(): Promise<ReadmePorts> {
 
 /** The README's cluster: primary, pg-replica1 synchronous, pg-replica2 async, Pgpool-II over all three, HAProxy RW/RO/stats. */
 export function readmeCluster(ports: ReadmePorts, pgpoolExtra: Partial<PgPoolProps> = {}): Cluster {
-  const cluster = new Cluster({ name: 'shop', postgresVersion: 15 });
+  const cluster = new Cluster({ name: 'shop', postgresVersion: hostPostgres().major });
   // Every statement is logged, so a test can show that no password reaches the primary's log.
   const primary = new Primary(cluster, 'pg-primary', { hostPort: ports.primary, database: 'app', settings: { log_statement: 'all' } });
   const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: ports.replica1, synchronous: true });

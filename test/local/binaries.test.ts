@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   findHaproxy,
@@ -11,6 +11,7 @@ import {
   parsePgpoolVersion,
   parsePostgresVersion,
 } from '../../src/local/binaries.js';
+import { hostPostgres } from '../support/binaries.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgsynth-bin-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -47,14 +48,15 @@ describe('version parsing', () => {
 });
 
 describe('findPostgresBinaries', () => {
-  test('finds the installed PostgreSQL 15 and resolves a PATH symlink to its real bin dir', () => {
+  test("finds the host's PostgreSQL and resolves a PATH symlink to its real bin dir", () => {
+    const host = hostPostgres();
     const linkDir = join(scratch, 'linked');
     mkdirSync(linkDir);
-    symlinkSync('/usr/lib/postgresql/15/bin/postgres', join(linkDir, 'postgres'));
-    const found = findPostgresBinaries(15, { env: { PATH: linkDir } });
-    expect(found.binDir).toBe('/usr/lib/postgresql/15/bin');
-    expect(found.major).toBe(15);
-    expect(found.version).toMatch(/^15\.\d+/);
+    symlinkSync(join(host.binDir, 'postgres'), join(linkDir, 'postgres'));
+    const found = findPostgresBinaries(host.major, { env: { PATH: linkDir } });
+    expect(found.binDir).toBe(realpathSync(host.binDir));
+    expect(found.major).toBe(host.major);
+    expect(found.version).toMatch(new RegExp(`^${host.major}\\.\\d+`));
   });
 
   test('a --pg-bin without postgres names the package to install', () => {
@@ -90,8 +92,10 @@ describe('findPostgresBinaries', () => {
 
 describe('findPgpool / findHaproxy', () => {
   test('find the installed Pgpool-II and HAProxy with their versions', () => {
-    expect(findPgpool()).toMatchObject({ bin: '/usr/sbin/pgpool', binDir: '/usr/sbin', version: expect.stringMatching(/^4\.\d+\.\d+$/) });
-    expect(findHaproxy()).toMatchObject({ bin: '/usr/sbin/haproxy', version: expect.stringMatching(/^2\.\d+\.\d+$/) });
+    const pgpool = findPgpool();
+    expect(pgpool).toMatchObject({ bin: expect.stringMatching(/\/pgpool$/), version: expect.stringMatching(/^4\.\d+\.\d+$/) });
+    expect(pgpool.binDir).toBe(dirname(pgpool.bin));
+    expect(findHaproxy()).toMatchObject({ bin: expect.stringMatching(/\/haproxy$/), version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
   });
 
   test('missing binaries name the Debian package', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { findPgpool, findPostgresBinaries } from '../../src/local/binaries.js';
+import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { LocalRunError } from '../../src/local/errors.js';
 import { startPgpool } from '../../src/local/pgpool.js';
 import { findFreePort } from '../../src/local/ports.js';
@@ -25,7 +25,7 @@ async function runError(promise: Promise<unknown>): Promise<LocalRunError> {
 }
 
 describe('failures of the real binaries', () => {
-  const pg = findPostgresBinaries(15);
+  const pg = hostPostgres();
 
   test('postgres exiting at start ends the wait at once, with its log', async () => {
     const started = performance.now();
@@ -65,7 +65,7 @@ describe('failures of the real binaries', () => {
     for (const name of ['pcp.conf', 'pool_hba.conf']) writeFileSync(join(dir, name), '');
     const error = await runError(
       startPgpool({
-        bin: findPgpool().bin,
+        bin: hostPgpool().bin,
         configFile: config,
         pcpFile: join(dir, 'pcp.conf'),
         hbaFile: join(dir, 'pool_hba.conf'),

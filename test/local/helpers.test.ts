@@ -3,14 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { formatConninfo } from '../../src/local/conninfo.js';
+import { formatConninfo } from '../../src/conninfo.js';
 import { LocalRunError } from '../../src/local/errors.js';
-import { backendServers, checkHaproxyConfig, firstBind, parseHaproxyCsv } from '../../src/local/haproxy.js';
+import { backendServers, firstBind, parseHaproxyCsv } from '../../src/local/haproxy.js';
 import { tailFile } from '../../src/local/log-tail.js';
 import { pgpoolListenAddress } from '../../src/local/pgpool.js';
 import { findFreePort, isPortFree } from '../../src/local/ports.js';
 import { passwdEntry, runTool } from '../../src/local/run-as.js';
 import { waitFor, waitForPort } from '../../src/local/wait.js';
+import { hostHaproxy } from '../support/binaries.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pgsynth-helpers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -57,9 +58,9 @@ describe('small parsers', () => {
     expect(tailFile(join(scratch, 'absent.log'))).toBe('');
   });
 
-  test('conninfo values are quoted and escaped', () => {
-    expect(formatConninfo({ host: '127.0.0.1', port: 5432, user: "o'brien", password: undefined, application_name: 'a b\\c' })).toBe(
-      "host='127.0.0.1' port='5432' user='o\\'brien' application_name='a b\\\\c'",
+  test('conninfo values are bare when they can be, else quoted and escaped; unset ones left out', () => {
+    expect(formatConninfo({ host: '127.0.0.1', port: 5432, user: "o'brien", password: undefined, dbname: '', application_name: 'a b\\c' })).toBe(
+      "host=127.0.0.1 port=5432 user='o\\'brien' application_name='a b\\\\c'",
     );
   });
 
@@ -102,12 +103,13 @@ describe('runTool', () => {
     }
   });
 
-  test('checkHaproxyConfig passes a valid file and reports HAProxy\'s alert for a broken one', async () => {
+  test("runTool succeeds on a valid haproxy -c and reports HAProxy's own alert for a broken file", async () => {
     const good = join(scratch, 'good.cfg');
     const bad = join(scratch, 'bad.cfg');
     writeFileSync(good, 'defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\nlisten x\n  bind 127.0.0.1:1\n');
     writeFileSync(bad, 'listen x\n  bind 127.0.0.1:1\n  balance nonsense\n');
-    await expect(checkHaproxyConfig(good, '/usr/sbin/haproxy')).resolves.toBeDefined();
-    await expect(checkHaproxyConfig(bad, '/usr/sbin/haproxy')).rejects.toThrow(/haproxy exited with code 1[^]*balance only supports/);
+    const check = (file: string) => runTool(hostHaproxy().bin, ['-c', '-f', file], { timeoutMs: 10_000 });
+    await expect(check(good)).resolves.toBeDefined();
+    await expect(check(bad)).rejects.toThrow(/haproxy exited with code 1[^]*balance only supports/);
   });
 });

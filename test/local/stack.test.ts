@@ -6,18 +6,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findHaproxy, findPgpool, findPostgresBinaries } from '../../src/local/binaries.js';
+import { hostHaproxy, hostPgpool, hostPostgres } from '../support/binaries.js';
 import { makeOwnedDir, writeOwnedFile } from '../../src/local/files.js';
-import { backendServers, haproxyStats, startHaproxy, stopHaproxy, waitForHaproxyBackends } from '../../src/local/haproxy.js';
-import { showPoolNodes, startPgpool, stopPgpool, waitForPoolNodes } from '../../src/local/pgpool.js';
+import { backendServers, haproxyStats, startHaproxy } from '../../src/local/haproxy.js';
+import { showPoolNodes, startPgpool, waitForPoolNodes } from '../../src/local/pgpool.js';
 import { findFreePort, isPortFree } from '../../src/local/ports.js';
-import { baseBackup, initPrimary, startPostgres, stopPostgres, waitForStreaming } from '../../src/local/postgres.js';
+import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../../src/local/postgres.js';
 import { livingGroupMembers } from '../../src/local/proc-stat.js';
 import { isAlive, stopServer, type ServerProcess } from '../../src/local/processes.js';
 import { chownTree, resolveRunAs } from '../../src/local/run-as.js';
 import { query, type PgConn } from '../../src/local/sql.js';
 import { waitFor } from '../../src/local/wait.js';
+import { haproxyReady } from '../../src/up/haproxy-stats.js';
+import type { ServiceKind } from '../../src/up/state.js';
+import { stopService } from '../../src/up/stop.js';
 import * as configs from './stack-configs.js';
+
+/** Stops a server the way `synth down` stops a service of that kind (its signal and time limit). */
+const stopAs = (kind: ServiceKind, server: ServerProcess) => stopService({ ...server, id: server.name, kind, ports: [], startedAt: '' });
 
 const HOST = '127.0.0.1';
 const SUPER_PASSWORD = 'super secret';
@@ -51,9 +57,9 @@ const conn = (port: number, user = 'postgres', password = SUPER_PASSWORD, databa
 const statsUrl = () => `http://${HOST}:${layout.ports.stats}/stats`;
 
 beforeAll(async () => {
-  const pg = findPostgresBinaries(15);
-  const pgpoolBin = findPgpool().bin;
-  const haproxyBin = findHaproxy().bin;
+  const pg = hostPostgres();
+  const pgpoolBin = hostPgpool().bin;
+  const haproxyBin = hostHaproxy().bin;
   const [primaryPort, replicaPort, pgpoolPort, pcp, rw, ro, stats] = await Promise.all(
     Array.from({ length: 7 }, () => findFreePort(HOST)),
   );
@@ -131,8 +137,14 @@ beforeAll(async () => {
 
   haproxy = await timed('haproxy start', () => startHaproxy({ bin: haproxyBin, configFile: haproxyCfg, logFile: log('haproxy') }));
   servers.push(haproxy);
+  // Ready as `synth up` judges it: RW has its one server UP, nothing left unchecked.
   await timed('haproxy ready', () =>
-    waitForHaproxyBackends(statsUrl(), ['pgpool_rw', 'pgpool_ro'], { logFile: log('haproxy') }),
+    waitFor(async () => haproxyReady(await haproxyStats(statsUrl()), 'pgpool_rw', 'pgpool_ro') || undefined, {
+      what: 'HAProxy backends pgpool_rw, pgpool_ro',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      logFile: log('haproxy'),
+    }),
   );
 }, 60_000);
 
@@ -207,10 +219,10 @@ describe('local stack on real binaries', () => {
 
   test('teardown by pid leaves no process and frees every port', async () => {
     await timed('teardown', async () => {
-      await stopHaproxy(haproxy);
-      await stopPgpool(pgpool);
-      await stopPostgres(replica);
-      await stopPostgres(primary);
+      await stopAs('haproxy', haproxy);
+      await stopAs('pgpool', pgpool);
+      await stopAs('replica', replica);
+      await stopAs('primary', primary);
     });
     for (const server of [haproxy, pgpool, replica, primary]) {
       expect(isAlive(server.pid), server.name).toBe(false);

@@ -50,7 +50,11 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('pgsynth installed from its packed tarball', () => {
+// Each test runs whole programs in the consumer (npx synth, vitest, tsc, publint, attw): CPU-bound,
+// seconds on an idle core, far more while other test files start servers beside them.
+const CHILD_PROCESSES = { timeout: 180_000 };
+
+describe('pgsynth installed from its packed tarball', CHILD_PROCESSES, () => {
   it('has the README example to test', () => {
     expect(README_EXAMPLE).toContain("new Cluster({ name: 'shop', postgresVersion: 17 })");
   });
@@ -114,7 +118,7 @@ export default cluster;
   });
 });
 
-describe('package metadata', () => {
+describe('package metadata', CHILD_PROCESSES, () => {
   it('is clean for publint and are-the-types-wrong', () => {
     const publint = run(process.execPath, [join(ROOT, 'node_modules/publint/src/cli.js'), '--strict'], ROOT);
     expect(publint.status, publint.stdout + publint.stderr).toBe(0);

@@ -1,10 +1,11 @@
-// Property: whatever validateSettings accepts, written with formatSettingValue, the real server of that
+// Property: whatever validateSettings accepts, written with confValue (what renders postgresql.conf), the real server of that
 // major accepts too; and a sample of what it refuses, the server refuses as well.
 // Values come from a seeded generator, so a failure reproduces; accepted values are checked many
 // per postgresql.conf (one `postgres -C` run each), refused ones one file per kind of error.
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, type SettingSpec } from '../../src/settings/catalog.js';
-import { CONTROLLED_SETTINGS, formatSettingValue, validateSettings, type SettingValue } from '../../src/settings/validate.js';
+import { CONTROLLED_SETTINGS, validateSettings, type SettingValue } from '../../src/settings/validate.js';
+import { confValue } from '../../src/synth/conf-writer.js';
 import { baseUnitOf, MEMORY_UNITS, TIME_UNITS, unitsOf } from '../../src/settings/units.js';
 import { checkPostgresqlConf } from '../support/postgres-check.js';
 
@@ -89,7 +90,7 @@ function serverRefused(log: string, name: string): boolean {
 }
 
 const conf = (major: 15 | 16 | 17, entries: [string, SettingValue][]) =>
-  entries.map(([name, value]) => `${name} = ${formatSettingValue(major, name, value)}\n`).join('');
+  entries.map(([name, value]) => `${name} = ${confValue(value)}\n`).join('');
 
 /** The refused values to try on a parameter, by the code validateSettings must give. */
 function invalidValues(spec: SettingSpec): [code: string, value: SettingValue][] {

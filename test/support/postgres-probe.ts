@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresBinDir, type TestedMajor } from './postgres-check.js';
+import { needServer } from './binaries.js';
+import type { TestedMajor } from './postgres-check.js';
 
 export interface ServerProbe {
   /** null when the server accepts the value, else its message. */
@@ -16,7 +17,7 @@ export function serverProbe(major: TestedMajor): ServerProbe {
   const dir = mkdtempSync(join(tmpdir(), `pgsynth-probe-${major}-`));
   writeFileSync(join(dir, 'postgresql.conf'), '');
   writeFileSync(join(dir, 'postgresql.auto.conf'), '');
-  const bin = join(postgresBinDir(major), 'postgres');
+  const bin = join(needServer(major), 'postgres');
   let ids: { uid: number; gid: number } | undefined;
   if (process.getuid?.() === 0) {
     const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());

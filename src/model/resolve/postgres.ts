@@ -1,3 +1,4 @@
+import { reservedForRoles } from '../capacity.js';
 import { DEFAULT_LIMITS, PGPOOL_CHECK_CONNECTIONS } from '../defaults.js';
 import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
@@ -133,8 +134,7 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
     const cached = known.get(p);
     if (cached) return cached;
     // superuser_reserved_connections, and on 16+ reserved_connections, come out of max_connections too.
-    const reservedForRoles = ctx.props.postgresVersion >= 16 ? Number(p.props.settings['reserved_connections'] ?? 0) || 0 : 0;
-    const reserved = (p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections) + reservedForRoles;
+    const reserved = (p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections) + reservedForRoles(ctx.props.postgresVersion, p.props.settings);
     const servesThisPrimary = (n: PostgresNode | null) => n === p || (n instanceof Replica && n.props.primary === p);
     // Each Pgpool opens up to num_init_children × max_pool backend connections, plus its
     // health check and streaming check connections; HAProxy's read-only sessions come on top.

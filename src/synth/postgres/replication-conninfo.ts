@@ -1,14 +1,8 @@
+import { conninfoValue } from '../../conninfo.js';
 import type { ClusterSpec, MemberSpec, PostgresNodeSpec, ReplicaRoleSpec } from '../../model/spec.js';
 
 // How a replica reaches its primary: the libpq connection string (primary_conninfo and
 // pg_basebackup use the same one) and the password file that replaces a password in it.
-
-/** A libpq keyword value: bare when it can be, else single-quoted with `\` and `'` escaped. */
-export function conninfoValue(value: string | number): string {
-  const text = String(value);
-  if (/^[^\s'\\]+$/.test(text)) return text;
-  return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
-}
 
 export function replicaRole(node: PostgresNodeSpec): ReplicaRoleSpec {
   if (node.role !== 'replica' || !node.replica) throw new Error(`${node.path} is not a replica`);

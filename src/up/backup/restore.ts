@@ -4,7 +4,8 @@ import type { PostgresNodeSpec } from '../../model/spec.js';
 import { findPostgresBinaries } from '../../local/binaries.js';
 import { LocalRunError, LocalSetupError } from '../../local/errors.js';
 import { makeOwnedDir } from '../../local/files.js';
-import { startPostgres, stopPostgres } from '../../local/postgres.js';
+import { startPostgres } from '../../local/postgres.js';
+import { stopServer } from '../../local/processes.js';
 import { query } from '../../local/sql.js';
 import { postgresConfigFile } from '../config-files.js';
 import { isServiceRunning, readState } from '../state.js';
@@ -113,6 +114,6 @@ async function finishRecovery(ctx: BackupContext, node: PostgresNodeSpec): Promi
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
-    await stopPostgres(server);
+    await stopServer(server, { signal: 'SIGINT', timeoutMs: 30_000 }); // fast shutdown
   }
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { hostPortUses } from './port-usage.js';
+import { hostPortUses } from '../../model/host-ports.js';
 
 export const bindAddressLoopback = defineRule({
   code: 'PGS170',

@@ -1,5 +1,5 @@
 import { defineRule, type Finding } from '../rule.js';
-import { hostPortUses, nextFreePort, type HostPortUse } from './port-usage.js';
+import { hostPortUses, nextFreePort, type HostPortUse } from '../../model/host-ports.js';
 
 export const hostPortsUnique = defineRule({
   code: 'PGS092',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { hostPortUses } from './port-usage.js';
+import { hostPortUses } from '../../model/host-ports.js';
 
 const FIRST_UNPRIVILEGED = 1024;
 

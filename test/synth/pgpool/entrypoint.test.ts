@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readmeExample } from '../../../fixtures/readme-example/cluster.config.js';
 import { MARKER_TEXT } from '../../../src/synth/marker.js';
 import { pgpoolRuntimeDir, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from '../../../src/synth/pgpool/index.js';
+import { hostPgpool } from '../../support/binaries.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgsynth-pgpool-entrypoint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -76,7 +77,7 @@ describe('the Pgpool-II entrypoint', () => {
     const md5 = createHash('md5').update(PASSWORDS.SHOP_PCP_PASSWORD).digest('hex');
     expect(readFileSync(join(runtime, 'pcp.conf'), 'utf8')).toBe(`pcpadmin:${md5}\n`);
     // The same hash Pgpool's own tool prints.
-    expect(spawnSync('/usr/sbin/pg_md5', [PASSWORDS.SHOP_PCP_PASSWORD], { encoding: 'utf8' }).stdout.trim()).toBe(md5);
+    expect(spawnSync(join(hostPgpool().binDir, 'pg_md5'), [PASSWORDS.SHOP_PCP_PASSWORD], { encoding: 'utf8' }).stdout.trim()).toBe(md5);
     expect(readFileSync(join(runtime, 'pgpool.conf'), 'utf8')).toBe(readFileSync(join(pool.paths.configDir, 'pgpool.conf'), 'utf8'));
     // failover.sh's libpq password file: any host, port and database; ':' and '\\' escaped.
     const failoverPass = join(pool.paths.configDir, 'failover.pgpass');

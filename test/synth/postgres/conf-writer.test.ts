@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MARKER } from '../../../src/synth/generated-file.js';
 import { confValue, renderConf } from '../../../src/synth/conf-writer.js';
+import { hasMarker } from '../../../src/synth/generated-file.js';
 import { MARKER_TEXT, markerComment } from '../../../src/synth/marker.js';
-import { checkConfig, DEBIAN_PG15_BIN, hasPostgres } from '../../support/postgres-runner.js';
+import { hostPostgres } from '../../support/binaries.js';
+import { checkConfig } from '../../support/postgres-runner.js';
 
 describe('marker', () => {
   it('is the exact text the writer looks for', () => {
-    expect(MARKER_TEXT).toBe(MARKER);
-    expect(markerComment()).toBe(`# ${MARKER}`);
-    expect(markerComment('--')).toBe(`-- ${MARKER}`);
+    expect(hasMarker(`# ${MARKER_TEXT}\nx = 1\n`)).toBe(true);
+    expect(hasMarker(`# ${MARKER_TEXT.replace('Do not edit', 'Edit')}\n`)).toBe(false);
+    expect(markerComment()).toBe(`# ${MARKER_TEXT}`);
+    expect(markerComment('--')).toBe(`-- ${MARKER_TEXT}`);
   });
 });
 
@@ -93,10 +95,10 @@ describe('renderConf', () => {
     expect(() => renderConf([], ['a\nb'])).toThrow(/line break/);
   });
 
-  it.skipIf(!hasPostgres(DEBIAN_PG15_BIN))('writes values PostgreSQL 15 reads back unchanged', () => {
+  it("writes values the host's PostgreSQL reads back unchanged", () => {
     const tricky = "%m [%p] it's C:\\dir\\ ";
     const conf = renderConf([{ title: 'Logging', entries: [{ key: 'log_line_prefix', value: tricky, comment: "a quote ' and # in a comment" }] }], [MARKER_TEXT]);
-    const result = checkConfig(DEBIAN_PG15_BIN, conf, { param: 'log_line_prefix' });
+    const result = checkConfig(hostPostgres().binDir, conf, { param: 'log_line_prefix' });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`${tricky}\n`);
   });

@@ -5,7 +5,8 @@ import type { ClusterSpec, PostgresNodeSpec } from '../../../src/model/spec.js';
 import { renderPgHbaConf } from '../../../src/synth/postgres/pg-hba-conf.js';
 import { renderPostgresqlConf } from '../../../src/synth/postgres/postgresql-conf.js';
 import { replicationConninfo } from '../../../src/synth/postgres/replication-conninfo.js';
-import { checkConfig, DEBIAN_PG15_BIN, embeddedBin, hasPostgres } from '../../support/postgres-runner.js';
+import { registerMissing, serversUnderTest } from '../../support/binaries.js';
+import { checkConfig } from '../../support/postgres-runner.js';
 
 /** A cluster that sets every Primary and Replica option to something other than its default. */
 function everyOption(): Cluster {
@@ -227,14 +228,11 @@ describe('renderPostgresqlConf on the local target', () => {
   });
 });
 
-// Every rendered file must pass the server's own parser, for every major the project supports
-// that is installed here (Debian's 15, the embedded 13, 14, 16 and 17).
-const servers = [
-  { name: 'PostgreSQL 15 (Debian)', bin: DEBIAN_PG15_BIN },
-  ...([13, 14, 16, 17] as const).map((major) => ({ name: `PostgreSQL ${major} (embedded)`, bin: embeddedBin(major) })),
-].filter((s) => hasPostgres(s.bin));
-
-describe.each(servers)('postgres -C of $name accepts every rendered postgresql.conf', ({ bin }) => {
+// Every rendered file must pass the server's own parser, for every major the project supports:
+// the host's (required) and the others from test/pg-majors (skipped with the reason when absent).
+describe.each(serversUnderTest())('postgres -C of $label accepts every rendered postgresql.conf', (server) => {
+  if (registerMissing(server)) return;
+  const bin = server.binDir!;
   const cases = [
     { name: 'README example', cluster: readmeExample },
     { name: 'every option', cluster: everyOption },

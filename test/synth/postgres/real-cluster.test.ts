@@ -15,13 +15,12 @@ import {
   renderReplicaEntrypoint,
 } from '../../../src/synth/postgres/index.js';
 import { findFreePorts } from '../../../src/local/ports.js';
+import type { PostgresVersion } from '../../../src/model/cluster.js';
+import { hostPostgres, needServer, registerMissing, serversUnderTest } from '../../support/binaries.js';
 import {
-  canRunServers,
-  DEBIAN_PG15_BIN,
-  embeddedBin,
   giveToPostgres,
-  hasPostgres,
   initdb,
+  requireServerUser,
   run,
   startServer,
   stopServer,
@@ -37,7 +36,7 @@ const PASSWORDS = {
 };
 const SUPERUSER = 'admin';
 
-async function clusterSpec(localDir: string, postgresVersion: 15 | 17): Promise<ClusterSpec> {
+async function clusterSpec(localDir: string, postgresVersion: PostgresVersion): Promise<ClusterSpec> {
   const [p0, p1, p2, p3, p4] = await findFreePorts(5);
   const cluster = new Cluster({ name: 'real', postgresVersion, superuser: { name: SUPERUSER } });
   // Every statement is logged, so the tests can show that no password reaches the log.
@@ -124,7 +123,7 @@ async function replicationState(spec: ClusterSpec): Promise<Map<string, { state:
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
-  return { ...base, PATH: `${DEBIAN_PG15_BIN}:${process.env.PATH}`, ...extra };
+  return { ...base, PATH: `${hostPostgres().binDir}:${process.env.PATH}`, ...extra };
 }
 
 function writeScript(path: string, text: string): string {
@@ -132,19 +131,30 @@ function writeScript(path: string, text: string): string {
   return path;
 }
 
-// Primary, hba and bootstrap on every server installed here; replicas need pg_basebackup and psql,
-// which only Debian's PostgreSQL 15 provides.
-const primaries = [
-  { name: 'PostgreSQL 15 (Debian)', bin: DEBIAN_PG15_BIN, major: 15 as const },
-  { name: 'PostgreSQL 17 (embedded)', bin: embeddedBin(17), major: 17 as const },
-].filter((s) => canRunServers && hasPostgres(s.bin));
+// Primary, hba and bootstrap on the host's server and on the newest supported major; replicas
+// need pg_basebackup and psql, which only the host's packages provide.
+const newest = 17 as const;
+const primaries = serversUnderTest([...new Set([hostMajorOr(newest), newest])]);
 
-describe.each(primaries)('a primary from the rendered files on $name', ({ bin, major }) => {
+/** The host's major, or `fallback` when there is none (its test then fails naming the package). */
+function hostMajorOr(fallback: PostgresVersion): PostgresVersion {
+  try {
+    return hostPostgres().major;
+  } catch {
+    return fallback;
+  }
+}
+
+describe.each(primaries)('a primary from the rendered files on $label', (server_) => {
+  if (registerMissing(server_)) return;
+  const { major } = server_;
   let root: ReturnType<typeof tempRoot>;
   let spec: ClusterSpec;
   let server: RunningServer | undefined;
 
   beforeAll(async () => {
+    requireServerUser();
+    const bin = needServer(major);
     root = tempRoot('primary');
     spec = await clusterSpec(join(root.dir, 'local'), major);
     prepareLocalDir(spec);
@@ -210,8 +220,8 @@ describe.each(primaries)('a primary from the rendered files on $name', ({ bin, m
   });
 });
 
-describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(join(DEBIAN_PG15_BIN, 'pg_basebackup')))(
-  'a streaming cluster from the rendered scripts on PostgreSQL 15 (Debian)',
+describe(
+  "a streaming cluster from the rendered scripts on the host's PostgreSQL",
   () => {
     let root: ReturnType<typeof tempRoot>;
     let spec: ClusterSpec;
@@ -220,10 +230,12 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
     const secretsEnv = () => env(PASSWORDS);
 
     beforeAll(async () => {
+      requireServerUser();
+      const host = hostPostgres();
       root = tempRoot('cluster');
-      spec = await clusterSpec(join(root.dir, 'local'), 15);
+      spec = await clusterSpec(join(root.dir, 'local'), host.major);
       prepareLocalDir(spec);
-      servers.set('pg-primary', await startPrimary(DEBIAN_PG15_BIN, spec));
+      servers.set('pg-primary', await startPrimary(host.binDir, spec));
     });
     afterAll(async () => {
       for (const id of ['pg-async', 'pg-sync', 'pg-primary']) {
@@ -382,7 +394,7 @@ describe.skipIf(!canRunServers || !hasPostgres(DEBIAN_PG15_BIN) || !existsSync(j
       expect(foreign.status).toBe(1);
       expect(foreign.stderr).toMatch(/is not empty but holds no data directory \(no PG_VERSION\)\. Nothing was deleted/);
 
-      const unfinished = await attempt('unfinished', { PG_VERSION: '15\n', backup_label: 'START WAL LOCATION: 0/2000028\n' });
+      const unfinished = await attempt('unfinished', { PG_VERSION: `${spec.postgresVersion}\n`, backup_label: 'START WAL LOCATION: 0/2000028\n' });
       expect(unfinished.status).toBe(1);
       expect(unfinished.stderr).toMatch(/holds an unfinished clone \(PG_VERSION but no backup_manifest\)\. Nothing was deleted/);
 

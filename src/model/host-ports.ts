@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodeRef } from '../../model/spec.js';
+import type { ClusterSpec, NodeRef } from './spec.js';
 
 // Every port a cluster occupies on the host, per target: on compose the published host ports,
 // under `synth up` the ports each process listens on (which adds Pgpool's PCP port).
