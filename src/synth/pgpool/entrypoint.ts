@@ -1,5 +1,6 @@
 import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
+import { AS_POSTGRES_FUNCTION } from '../container-shell.js';
 import { shellQuote } from '../shell.js';
 
 // The script Pgpool-II's container starts with. pool_passwd and pcp.conf hold secrets, so they
@@ -35,6 +36,18 @@ function poolPasswdLines(roles: RoleSpec[]): string {
   return roles.map((role) => `  printf '%s:TEXT%s\\n' ${shellQuote(role.name)} "$${role.passwordEnv}"`).join('\n');
 }
 
+/** Started as root (an image without a USER): make the runtime folders postgres's, then run as postgres. */
+function asPostgres(): string {
+  return `
+${AS_POSTGRES_FUNCTION}
+if [[ "$(id -u)" == 0 ]]; then
+  mkdir -p "$runtime_dir" "$log_dir"
+  chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"
+  as_postgres bash "\${BASH_SOURCE[0]}" "$@"
+fi
+`;
+}
+
 /** The container entrypoint of one Pgpool-II: secrets from the environment, then `exec pgpool -n`. */
 export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): string {
   const configDir = pool.paths.configDir;
@@ -56,7 +69,7 @@ log_dir=${shellQuote(pool.paths.logDir)}
 export PATH="$PATH:/opt/pgpool-II/bin:/usr/sbin"
 
 ${requireVariables(variables)}
-
+${spec.target === 'compose' ? asPostgres() : ''}
 umask 077
 mkdir -p "$runtime_dir" "$log_dir" || {
   echo "pgsynth: cannot create $runtime_dir or $log_dir as $(id -un); Pgpool-II needs to write there" >&2
