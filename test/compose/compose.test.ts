@@ -145,6 +145,24 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
     await eventually(async () => (await replication(c, 'pg-primary')).includes('pg-replica1|streaming|sync'), 'pg-replica1 streaming as sync again', 30_000);
   }, 180_000);
 
+  it("fails Pgpool's healthcheck while it cannot serve a session, though it still accepts TCP connections", async () => {
+    const pgpool = (await c.containers()).find((s) => s.service === 'pgpool')!;
+    const [inspected] = JSON.parse(execFileSync('docker', ['inspect', pgpool.id], { encoding: 'utf8' })) as Array<{ Config: { Healthcheck: { Test: string[] } } }>;
+    const [, ...command] = inspected!.Config.Healthcheck.Test; // CMD bash -c '…'
+    const inPgpool = (args: string[]) => c.compose(['exec', '-T', 'pgpool', ...args]).then(() => 'ok', () => 'failed');
+    expect(await inPgpool(command)).toBe('ok');
+    await c.compose(['stop', 'pg-primary']);
+    try {
+      expect(await inPgpool(command)).toBe('failed');
+      // What the healthcheck used to be: green with the primary gone.
+      expect(await inPgpool(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${c.spec.pgpools[0]!.port.listenPort}`])).toBe('ok');
+    } finally {
+      await c.compose(['start', 'pg-primary']);
+    }
+    await c.waitHealthy();
+    await eventually(async () => (await inPgpool(command)) === 'ok', "Pgpool's healthcheck passing again", 60_000);
+  }, 180_000);
+
   it('serves again after a restart of each service, one at a time', async () => {
     let id = 100;
     for (const service of ['pg-primary', 'pg-replica1', 'pg-replica2', 'pgpool', 'haproxy']) {
@@ -197,6 +215,46 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
   }, 300_000);
 });
 
+describe.sequential('a broken async standby under docker-compose', () => {
+  let c: ComposeCluster | undefined;
+  afterAll(() => cleanUp(c), 180_000);
+
+  it('keeps neither Pgpool nor HAProxy from starting: they serve with it detached', async () => {
+    const image = requireDocker();
+    c = await newCluster(readmeExample(), image);
+    c.writeEnv();
+    // pg-replica2's volume holds a stray file: its entrypoint refuses to clone into it (and
+    // deletes nothing), so the container exits on every start.
+    const volume = `${c.project}_pg-replica2-data`;
+    execFileSync('docker', ['volume', 'create', '--label', `com.docker.compose.project=${c.project}`, '--label', 'com.docker.compose.volume=pg-replica2-data', volume], { stdio: 'ignore' });
+    execFileSync('docker', ['run', '--rm', '-v', `${volume}:/d`, '--entrypoint', 'touch', image, '/d/not-a-data-directory'], { stdio: 'ignore' });
+
+    const started = Date.now();
+    await c.compose(['up', '-d']);
+    const serving = await eventually(
+      async () => {
+        const states = new Map((await c!.containers()).map((s) => [s.service, s]));
+        const ok = ['pg-primary', 'pg-replica1', 'pgpool'].every((id) => states.get(id)?.health === 'healthy') && states.get('haproxy')?.status === 'running';
+        return ok && states.get('pg-replica2')?.status !== 'running' ? states : undefined;
+      },
+      'Pgpool healthy and HAProxy running without pg-replica2',
+      180_000,
+    );
+    timings.push(`README topology with a broken async standby serving: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(serving.get('pg-replica2')?.health).not.toBe('healthy');
+    const rw = c.app(c.spec.haproxies[0]!.readWrite.port.hostPort);
+    await eventually(async () => (await sql(rw, 'SELECT 1 AS one'))[0]?.one === 1, 'a session through HAProxy', 60_000);
+    const nodes = await poolNodes(c.app(c.spec.pgpools[0]!.port.hostPort));
+    expect(nodes.map((n) => [n.hostname, n.status])).toEqual([
+      ['pg-primary', 'up'],
+      ['pg-replica1', 'up'],
+      ['pg-replica2', 'down'],
+    ]);
+    const { stdout } = await c.compose(['logs', 'pg-replica2']);
+    expect(stdout).toContain('is not empty but holds no data directory (no PG_VERSION). Nothing was deleted');
+  }, 300_000);
+});
+
 const SEEDS = ['seed-000-primary-two-replicas', 'seed-001-pgpool-three-nodes', 'seed-002-pgpool-haproxy-subnet', 'seed-003-sync-and-async', 'seed-004-master-replica-subnet'];
 
 describe.sequential('seed fixtures under docker-compose (retargeted to PostgreSQL 15)', () => {
@@ -223,8 +281,13 @@ describe.sequential('seed fixtures under docker-compose (retargeted to PostgreSQ
         await eventually(async () => (await sql(c!.app(replica.port.hostPort), 'SELECT count(*)::int AS n FROM seen'))[0]?.n === 1, `${replica.id} to replay`, 15_000);
       }
       for (const pool of c.spec.pgpools) {
-        const nodes = await poolNodes(c.app(pool.port.hostPort));
-        expect(nodes.map((n) => n.status)).toEqual(pool.backends.map(() => 'up'));
+        // Pgpool starts once its async standbys have started, not once they are healthy: one that
+        // was still cloning is detached by the health check and re-attached by auto_failback once
+        // it streams.
+        const since = Date.now();
+        await eventually(async () => (await poolNodes(c!.app(pool.port.hostPort))).every((n) => n.status === 'up'), 'every Pgpool node up', 150_000);
+        timings.push(`${name}: every Pgpool node up ${((Date.now() - since) / 1000).toFixed(1)} s after healthy`);
+        expect((await poolNodes(c.app(pool.port.hostPort))).map((n) => n.status)).toEqual(pool.backends.map(() => 'up'));
       }
       for (const proxy of c.spec.haproxies) {
         await sql(c.app(proxy.readWrite.port.hostPort), 'INSERT INTO seen VALUES (2)');
