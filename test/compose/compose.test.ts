@@ -14,9 +14,13 @@ import { loadFixture } from '../golden/fixtures.js';
 import { ComposeCluster, requireDocker, retarget } from './harness.js';
 
 const timings: string[] = [];
-afterAll(() => {
+/** Teardowns left running while the next cluster starts (they share no port, project or subnet). */
+const teardowns: Array<Promise<void>> = [];
+afterAll(async () => {
+  const failed = (await Promise.allSettled(teardowns)).filter((r) => r.status === 'rejected');
   if (timings.length) console.log(`compose timings:\n  ${timings.join('\n  ')}`);
-});
+  if (failed.length) throw new Error(`compose teardown failed: ${failed.map((r) => String((r as PromiseRejectedResult).reason)).join('\n')}`);
+}, 240_000);
 
 async function newCluster(cluster: Cluster, image: string): Promise<ComposeCluster> {
   const dir = workDir('pgsynth-compose-');
@@ -217,7 +221,9 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
 
 describe.sequential('a broken async standby under docker-compose', () => {
   let c: ComposeCluster | undefined;
-  afterAll(() => cleanUp(c), 180_000);
+  afterAll(() => {
+    teardowns.push(cleanUp(c));
+  });
 
   it('keeps neither Pgpool nor HAProxy from starting: they serve with it detached', async () => {
     const image = requireDocker();
@@ -244,7 +250,10 @@ describe.sequential('a broken async standby under docker-compose', () => {
     expect(serving.get('pg-replica2')?.health).not.toBe('healthy');
     const rw = c.app(c.spec.haproxies[0]!.readWrite.port.hostPort);
     await eventually(async () => (await sql(rw, 'SELECT 1 AS one'))[0]?.one === 1, 'a session through HAProxy', 60_000);
-    const nodes = await poolNodes(c.app(c.spec.pgpools[0]!.port.hostPort));
+    // Detached by Pgpool's health check (until then its status may read 'waiting').
+    const viaPgpool = c.app(c.spec.pgpools[0]!.port.hostPort);
+    await eventually(async () => (await poolNodes(viaPgpool)).find((n) => n.hostname === 'pg-replica2')?.status === 'down', 'pg-replica2 detached', 60_000);
+    const nodes = await poolNodes(viaPgpool);
     expect(nodes.map((n) => [n.hostname, n.status])).toEqual([
       ['pg-primary', 'up'],
       ['pg-replica1', 'up'],
@@ -295,7 +304,7 @@ describe.sequential('seed fixtures under docker-compose (retargeted to PostgreSQ
         if (readOnly) await eventually(async () => (await sql(c!.app(readOnly.port.hostPort), 'SELECT count(*)::int AS n FROM seen WHERE n = 2'))[0]?.n === 1, 'the row through RO', 15_000);
       }
     } finally {
-      await cleanUp(c);
+      teardowns.push(cleanUp(c));
     }
   }, 300_000);
 });
