@@ -70,8 +70,8 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
    */
   replicationUser?: { name?: string; password?: SecretRef };
   /**
-   * Container images. Defaults pin the major versions of the cluster.
-   * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<pgpoolVersion>', haproxy: 'haproxy:2.8' }
+   * Container images. Defaults pin the major versions of the cluster; any image meeting the contract in docs/running.md works.
+   * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<published release of pgpoolVersion, e.g. 4.4.3>', haproxy: 'haproxy:2.8' }
    */
   images?: { postgres?: string; pgpool?: string; haproxy?: string };
 }
