@@ -30,7 +30,7 @@ export function testImage(): string {
 export function requireDocker(): string {
   for (const [tool, pkg] of [['docker', 'docker.io'], ['docker-compose', 'docker-compose']] as const) {
     try {
-      execFileSync(tool, ['version'], { stdio: 'ignore' });
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
     } catch {
       throw new Error(`${tool} is not installed (Debian package ${pkg}): ${SETUP_HINT}`);
     }
