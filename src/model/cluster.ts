@@ -23,6 +23,7 @@ export const clusterPropsSchema = z.strictObject({
   postgresVersion: z.union(SUPPORTED_POSTGRES_VERSIONS.map((v) => z.literal(v))).default(17),
   pgpoolVersion: z.enum(SUPPORTED_PGPOOL_VERSIONS).default('4.5'),
   bindAddress: ipv4.default('127.0.0.1'),
+  secretFiles: z.boolean().default(false),
   network: z.strictObject({ name: composeName.optional(), subnet: ipv4Cidr.optional() }).default({}),
   superuser: roleSchema.partial().default({}),
   replicationUser: roleSchema.partial().default({}),
@@ -52,6 +53,13 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
    * @default '127.0.0.1'
    */
   bindAddress?: string;
+  /**
+   * Compose passwords as files instead of environment variables: each container gets only the
+   * compose `secrets:` it needs, mounted at /run/secrets/<VAR> from `secrets/<VAR>` beside the
+   * compose file, and `<VAR>_FILE` pointing there, so no password shows in `docker inspect`.
+   * @default false (passwords from .env)
+   */
+  secretFiles?: boolean;
   /**
    * Compose network. pg_hba.conf and pool_hba.conf admit exactly its subnet. Without one, a /24
    * in 172.20.0.0–172.31.255.0 is derived from the cluster name: set `subnet` when it collides

@@ -20,3 +20,27 @@ export const AS_POSTGRES_FUNCTION = [
   '  exec setpriv --reuid=postgres --regid=postgres --init-groups "$@"',
   '}',
 ].join('\n');
+
+/**
+ * `load_secrets VAR...`: for each VAR whose `VAR_FILE` is set (compose secrets, `secretFiles`),
+ * reads the password from that file into VAR and forgets VAR_FILE, so a re-execution as postgres
+ * (which may not read the file) keeps the value. Without VAR_FILE, VAR stays as the environment has it.
+ */
+export const LOAD_SECRETS_FUNCTION = [
+  'load_secrets() {',
+  '  local variable file',
+  '  for variable in "$@"; do',
+  '    file="${variable}_FILE"',
+  '    [[ -n "${!file:-}" ]] || continue',
+  '    [[ -f "${!file}" && -r "${!file}" ]] || die "$file names ${!file}, which is not a file this user can read: write the password of $variable into secrets/$variable next to docker-compose.yml."',
+  '    printf -v "$variable" \'%s\' "$(<"${!file}")"',
+  '    export "${variable?}"',
+  '    unset "$file"',
+  '  done',
+  '}',
+].join('\n');
+
+/** The call of load_secrets for these variables (their names are checked shell words). */
+export function loadSecrets(variables: readonly string[]): string {
+  return `load_secrets ${[...new Set(variables)].join(' ')}`;
+}

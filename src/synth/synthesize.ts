@@ -12,7 +12,7 @@ import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryEntrypoint, renderP
 export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   const files: GeneratedFile[] = [
     { path: '.env.example', content: renderEnvExample(spec) },
-    { path: '.gitignore', content: renderGitignore() },
+    { path: '.gitignore', content: renderGitignore(spec) },
   ];
   for (const node of spec.postgres) {
     files.push({ path: `${node.id}/postgresql.conf`, content: renderPostgresqlConf(spec, node) });

@@ -264,6 +264,50 @@ describe.sequential('a broken async standby under docker-compose', () => {
   }, 300_000);
 });
 
+describe.sequential('passwords as compose secret files (secretFiles)', () => {
+  let c: ComposeCluster | undefined;
+  afterAll(() => {
+    teardowns.push(cleanUp(c));
+  });
+
+  it('stops at a missing secret file, naming it; with every file, serves SCRAM logins and shows no password in any container environment', async () => {
+    const image = requireDocker();
+    const cluster = readmeExample();
+    (cluster.props as { secretFiles: boolean }).secretFiles = true;
+    c = await newCluster(cluster, image);
+    c.writeSecretFiles(['SHOP_REPLICATION_PASSWORD']);
+    const failure = await c.compose(['up', '-d']).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain(`${c.dir}/secrets/SHOP_REPLICATION_PASSWORD`);
+    expect((await c.containers()).filter((s) => s.status === 'running')).toEqual([]);
+
+    c.writeSecretFiles();
+    const seconds = await c.up();
+    timings.push(`README topology with secret files up and healthy: ${seconds.toFixed(1)} s`);
+    const haproxy = c.spec.haproxies[0]!;
+    for (const port of [haproxy.readWrite.port.hostPort, c.spec.pgpools[0]!.port.hostPort]) {
+      expect(await sql(c.app(port), 'SELECT current_user AS who')).toEqual([{ who: 'app' }]);
+    }
+    const stats = haproxy.stats!;
+    const auth = Buffer.from(`${stats.user.name}:${c.passwords[stats.user.passwordEnv]}`).toString('base64');
+    expect((await fetch(`http://127.0.0.1:${stats.port.hostPort}/`, { headers: { authorization: `Basic ${auth}` } })).status).toBe(200);
+
+    const passwords = Object.values(c.passwords);
+    for (const container of await c.containers()) {
+      const [inspected] = JSON.parse(execFileSync('docker', ['inspect', container.id], { encoding: 'utf8' })) as Array<{ Config: { Env: string[] } }>;
+      for (const password of passwords) expect(inspected!.Config.Env.join('\n'), container.service).not.toContain(password);
+    }
+    // Nor in the environment of the server processes: the entrypoints unset them before exec.
+    for (const service of ['pg-primary', 'pg-replica1', 'pgpool']) {
+      const { stdout } = await c.compose(['exec', '-T', '--user', 'postgres', service, 'bash', '-c', 'tr "\\0" "\\n" </proc/1/environ']);
+      expect(stdout, service).toContain('PATH=');
+      for (const password of passwords) expect(stdout, service).not.toContain(password);
+    }
+  }, 300_000);
+});
+
 const SEEDS = ['seed-000-primary-two-replicas', 'seed-001-pgpool-three-nodes', 'seed-002-pgpool-haproxy-subnet', 'seed-003-sync-and-async', 'seed-004-master-replica-subnet'];
 
 describe.sequential('seed fixtures under docker-compose (retargeted to PostgreSQL 15)', () => {

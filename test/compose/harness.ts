@@ -4,7 +4,7 @@
 // and is always taken down with its volumes.
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Cluster, ClusterSpec } from '../../src/index.js';
@@ -112,6 +112,21 @@ export class ComposeCluster {
     const { files } = synthesize(this.cluster);
     writeFiles(files, { outDir: this.dir });
     this.spec = this.cluster.resolve({ target: 'compose' });
+  }
+
+  /** With `secretFiles`: .env names the project only, each password is a file in secrets/ (0644 in a 0700 folder). */
+  writeSecretFiles(omit: string[] = []): void {
+    writeFileSync(join(this.dir, '.env'), `COMPOSE_PROJECT_NAME=${this.project}\n`, { mode: 0o600 });
+    const dir = join(this.dir, 'secrets');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const [env, value] of Object.entries(this.passwords)) {
+      const path = join(dir, env);
+      rmSync(path, { force: true });
+      if (omit.includes(env)) continue;
+      // Readable by the container's postgres user, whatever its uid: the folder keeps others out on the host.
+      writeFileSync(path, `${value}\n`, { mode: 0o644 });
+      chmodSync(path, 0o644);
+    }
   }
 
   /** Writes .env (0600) with every password, minus the variables in `omit`. */

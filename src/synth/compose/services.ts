@@ -3,6 +3,7 @@ import type { ClusterSpec, HaproxySpec, PgpoolSpec, PostgresNodeSpec, RoleSpec }
 import { shellQuote } from '../shell.js';
 import { BOOTSTRAP_DONE } from '../postgres/primary-init-script.js';
 import { serviceMounts } from './layout.js';
+import { composeShellSecret, serviceSecrets } from './secrets.js';
 
 // One compose service per node of the spec. Secrets appear only as ${VAR} references that
 // compose fills from .env, and refuses to start without.
@@ -24,6 +25,7 @@ export interface ComposeService {
   entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string>;
+  secrets?: string[];
   ports: string[];
   volumes: string[];
   networks: string[];
@@ -34,13 +36,8 @@ export interface ComposeService {
   stop_grace_period: string;
 }
 
-/** `${VAR:?…}`: compose stops with this message instead of starting with an empty password. */
-export function secretReference(env: string): string {
-  return `\${${env}:?set ${env} in .env (see .env.example)}`;
-}
-
-function secretsOf(roles: RoleSpec[]): Record<string, string> {
-  return Object.fromEntries(roles.map((r) => [r.passwordEnv, secretReference(r.passwordEnv)]));
+function secretsOf(spec: ClusterSpec, roles: RoleSpec[]): { environment: Record<string, string>; secrets?: string[] } {
+  return serviceSecrets(spec, roles.map((r) => r.passwordEnv));
 }
 
 function published(spec: ClusterSpec, hostPort: number, containerPort: number): string {
@@ -109,7 +106,7 @@ export function postgresService(spec: ClusterSpec, node: PostgresNodeSpec): Comp
     // pgsynth's entrypoint starts every node (initdb or base backup, bootstrap, then postgres with
     // the generated config); it needs only what docs/running.md lists from the image.
     entrypoint: ['bash', `${node.paths.configDir}/entrypoint.sh`],
-    environment: secretsOf(roles),
+    ...secretsOf(spec, roles),
     ports: [published(spec, node.port.hostPort, node.port.containerPort)],
     volumes: [`${dataVolumeName(node)}:${node.paths.dataDir}`, ...mounts(spec, node.id)],
     networks: [spec.network.name],
@@ -131,7 +128,7 @@ function pgpoolHealthcheck(spec: ClusterSpec, pool: PgpoolSpec): ComposeHealthch
   const primary = spec.postgres.find((n) => n.primary !== undefined && pool.backends.some((b) => b.nodeId === n.id));
   const check = primary?.primary
     ? [
-        `PGPASSWORD="$$${primary.primary.owner.passwordEnv}" PGCONNECT_TIMEOUT=4`,
+        `PGPASSWORD="${composeShellSecret(spec, primary.primary.owner.passwordEnv)}" PGCONNECT_TIMEOUT=4`,
         ...['psql', '-XAtq', '-h', pool.paths.socketDir, '-p', String(pool.port.listenPort), '-U', primary.primary.owner.name, '-d', primary.primary.database, '-c', 'SELECT 1'].map(shellQuote),
         '>/dev/null',
       ].join(' ')
@@ -165,7 +162,7 @@ export function pgpoolService(spec: ClusterSpec, pool: PgpoolSpec): ComposeServi
     hostname: pool.id,
     restart: 'unless-stopped',
     entrypoint: ['bash', `${pool.paths.configDir}/entrypoint.sh`],
-    environment: secretsOf([...pool.poolPasswdRoles, pool.pcp.user]),
+    ...secretsOf(spec, [...pool.poolPasswdRoles, pool.pcp.user]),
     ports,
     volumes: mounts(spec, pool.id),
     networks: [spec.network.name],
@@ -177,6 +174,18 @@ export function pgpoolService(spec: ClusterSpec, pool: PgpoolSpec): ComposeServi
   };
 }
 
+/**
+ * haproxy on PATH runs the generated config itself: -W master-worker, -db in the foreground.
+ * haproxy.cfg reads the stats password from the environment: with secret files, a shell puts it
+ * there from its file first.
+ */
+function haproxyEntrypoint(spec: ClusterSpec, proxy: HaproxySpec): string[] {
+  const haproxy = ['haproxy', '-W', '-db', '-f', `${proxy.paths.configDir}/haproxy.cfg`];
+  if (!spec.secretFiles || !proxy.stats) return haproxy;
+  const env = proxy.stats.user.passwordEnv;
+  return ['bash', '-c', `${env}="${composeShellSecret(spec, env)}" && export ${env} && exec ${haproxy.map(shellQuote).join(' ')}`];
+}
+
 export function haproxyService(spec: ClusterSpec, proxy: HaproxySpec): ComposeService {
   const frontends = [proxy.readWrite, ...(proxy.readOnly ? [proxy.readOnly] : []), ...(proxy.stats ? [proxy.stats] : [])];
   const upstream = proxy.upstream.kind === 'pgpool' ? [proxy.upstream.id] : proxy.upstream.ids;
@@ -184,9 +193,8 @@ export function haproxyService(spec: ClusterSpec, proxy: HaproxySpec): ComposeSe
     image: proxy.image,
     hostname: proxy.id,
     restart: 'unless-stopped',
-    ...(proxy.stats ? { environment: secretsOf([proxy.stats.user]) } : {}),
-    // haproxy on PATH runs the generated config itself: -W master-worker, -db in the foreground.
-    entrypoint: ['haproxy', '-W', '-db', '-f', `${proxy.paths.configDir}/haproxy.cfg`],
+    ...(proxy.stats ? secretsOf(spec, [proxy.stats.user]) : {}),
+    entrypoint: haproxyEntrypoint(spec, proxy),
     ports: frontends.map((f) => published(spec, f.port.hostPort, f.port.containerPort)),
     volumes: mounts(spec, proxy.id),
     networks: [spec.network.name],

@@ -1,6 +1,6 @@
 import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
-import { AS_POSTGRES_FUNCTION } from '../container-shell.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets } from '../container-shell.js';
 import { shellQuote } from '../shell.js';
 
 // The script Pgpool-II's container starts with. pool_passwd and pcp.conf hold secrets, so they
@@ -68,6 +68,13 @@ log_dir=${shellQuote(pool.paths.logDir)}
 # pgpool: the pgpool/pgpool image installs it under /opt/pgpool-II, Debian into /usr/sbin.
 export PATH="$PATH:/opt/pgpool-II/bin:/usr/sbin"
 
+die() {
+  echo "pgsynth: $*" >&2
+  exit 1
+}
+${LOAD_SECRETS_FUNCTION}
+${loadSecrets(variables)}
+
 ${requireVariables(variables)}
 ${spec.target === 'compose' ? asPostgres() : ''}
 umask 077
@@ -87,6 +94,9 @@ printf '%s:%s\\n' ${shellQuote(pcpUser.name)} "\${pcp_hash%% *}" >"$runtime_dir/
 
 # Pgpool reads pool_passwd from the folder pgpool.conf is in.
 cp "$config_dir/pgpool.conf" "$runtime_dir/pgpool.conf"
+
+# Pgpool reads the passwords from the files above: none stays in its environment.
+unset ${variables.join(' ')}
 
 # -n: foreground, so the container runtime sees it exit. -D: forget node states a previous run
 # recorded in pgpool_status, so a node once marked down is not kept out forever.

@@ -1,7 +1,8 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { AS_POSTGRES_FUNCTION, postgresPath } from '../container-shell.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
+import { renderBootstrapSql } from './bootstrap-sql.js';
 import { nodeTitle } from './node-title.js';
 import { BOOTSTRAP_DONE } from './primary-init-script.js';
 
@@ -17,6 +18,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
   const superuser = spec.roles.superuser;
   const passwordVar = shellVariable(superuser.passwordEnv);
   const q = shellQuote;
+  const passwords = [passwordVar, ...renderBootstrapSql(spec, primary).passwordSettings.map(({ env }) => shellVariable(env))];
   // During the bootstrap no client but init.sh may connect (listen_addresses ''), and no commit
   // may wait for a standby that cannot exist yet.
   const bootstrapOptions = "-c config_file=$CONFIG_FILE -c listen_addresses='' -c synchronous_standby_names=''";
@@ -45,7 +47,9 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '  exit 1',
     '}',
     AS_POSTGRES_FUNCTION,
+    LOAD_SECRETS_FUNCTION,
     '',
+    loadSecrets(passwords),
     'mkdir -p "$PGDATA"',
     '# Started as root (the image default): hand the data and socket directories to postgres, then run the rest as postgres.',
     'if [[ "$(id -u)" == 0 ]]; then',
@@ -76,6 +80,8 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '  pg_ctl --wait --silent --mode=fast stop',
     'fi',
     '',
+    '# The server needs none of the passwords: none stays in its environment.',
+    `unset ${[...new Set(passwords)].join(' ')}`,
     '# exec: postgres becomes the process the container stops, and shuts down cleanly.',
     'exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"',
     '',

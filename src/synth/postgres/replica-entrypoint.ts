@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { AS_POSTGRES_FUNCTION, postgresPath } from '../container-shell.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
 import { replicaPassfile, replicaRole, replicationConninfo } from './replication-conninfo.js';
 
@@ -79,7 +79,9 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  exit 1',
     '}',
     AS_POSTGRES_FUNCTION,
+    LOAD_SECRETS_FUNCTION,
     '',
+    loadSecrets([passwordVar]),
     'mkdir -p "$PGDATA"',
     '# Started as root (the image default): hand the data directory to postgres, then run the rest as postgres.',
     'if [[ "$(id -u)" == 0 ]]; then',
@@ -131,6 +133,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     'fi',
     '',
     'chmod 0700 "$PGDATA"',
+    `unset ${passwordVar}`,
     '# exec: postgres becomes the process the container stops, and shuts down cleanly.',
     'exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"',
     '',

@@ -202,7 +202,7 @@ describe('.env.example and .gitignore', () => {
   });
 
   it('keeps .env out of git', () => {
-    expect(renderGitignore()).toBe(`# ${MARKER_TEXT}\n# The passwords: only .env.example, with empty values, belongs in git.\n.env\n`);
+    expect(renderGitignore(spec)).toBe(`# ${MARKER_TEXT}\n# The passwords: only .env.example, with empty values, belongs in git.\n.env\n`);
   });
 });
 
@@ -217,7 +217,7 @@ describe('no password in any file these renderers generate', () => {
       const texts = [
         renderComposeYaml(s),
         renderEnvExample(s),
-        renderGitignore(),
+        renderGitignore(spec),
         renderPgpoolConf(s, pool),
         renderPoolHbaConf(s, pool),
         renderPgpoolEntrypoint(s, pool),
@@ -256,5 +256,46 @@ describe('checkComposeYaml rejects what docker-compose or the schema refuse', ()
     const result = checkComposeYaml(yamlText.replace('      pgpool:\n        condition: service_healthy', '      pgpoool:\n        condition: service_healthy'), layoutFiles(spec));
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/pgpoool/);
+  });
+});
+
+describe('docker-compose.yml with secretFiles: passwords as compose secrets, not environment values', () => {
+  const cluster = readmeExample();
+  (cluster.props as { secretFiles: boolean }).secretFiles = true;
+  const s = cluster.resolve({ target: 'compose' });
+  const text = renderComposeYaml(s);
+  const parsed = parse(text) as { services: Record<string, Service & { secrets?: string[]; entrypoint?: string[]; healthcheck?: { test: string[] } }>; secrets: Record<string, { file: string }> };
+
+  it('declares every password as a file in secrets/ and gives each service only the ones it needs, as VAR_FILE', () => {
+    expect(parsed.secrets).toEqual(Object.fromEntries(s.secrets.map(({ env }) => [env, { file: `./secrets/${env}` }])));
+    expect(parsed.services['pg-replica1']!.secrets).toEqual(['SHOP_REPLICATION_PASSWORD']);
+    expect(parsed.services['pg-replica1']!.environment).toEqual({ SHOP_REPLICATION_PASSWORD_FILE: '/run/secrets/SHOP_REPLICATION_PASSWORD' });
+    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD']);
+    expect(parsed.services['haproxy']!.secrets).toEqual(['SHOP_HAPROXY_STATS_PASSWORD']);
+    // No value, no ${VAR} reference to .env anywhere.
+    expect(text).not.toMatch(/\$\{[A-Z_]+:\?/);
+  });
+
+  it('reads the passwords it needs in a command from the mounted files', () => {
+    expect(parsed.services['pgpool']!.healthcheck!.test[3]).toContain('PGPASSWORD="$$(< /run/secrets/SHOP_APP_PASSWORD)"');
+    expect(parsed.services['haproxy']!.entrypoint).toEqual([
+      'bash',
+      '-c',
+      'SHOP_HAPROXY_STATS_PASSWORD="$$(< /run/secrets/SHOP_HAPROXY_STATS_PASSWORD)" && export SHOP_HAPROXY_STATS_PASSWORD && exec haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg',
+    ]);
+  });
+
+  it('says in .env.example and .gitignore where the passwords go', () => {
+    const example = renderEnvExample(s);
+    expect(example.split('\n').filter((l) => !l.startsWith('#') && l !== '')).toEqual(['COMPOSE_PROJECT_NAME=shop']);
+    for (const { env } of s.secrets) expect(example).toContain(`#   secrets/${env}: `);
+    expect(renderGitignore(s)).toMatch(/\n\.env\nsecrets\/\n$/);
+  });
+
+  it('is accepted by docker-compose 1.29 (config -q) and the compose-spec schema', () => {
+    const files = { ...layoutFiles(s), ...Object.fromEntries(s.secrets.map(({ env }) => [`secrets/${env}`, 'x\n'])) };
+    const result = checkComposeYaml(text, files);
+    expect(result.message).not.toMatch(/error|unsupported|invalid/i);
+    expect(result.ok).toBe(true);
   });
 });
