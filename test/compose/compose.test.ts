@@ -219,59 +219,17 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
   }, 300_000);
 });
 
-describe.sequential('a broken async standby under docker-compose', () => {
+// One cluster for two independent things a fresh start must survive, to keep the suite short:
+// passwords as secret files, and a broken async standby.
+describe.sequential('README topology with secret files (secretFiles) and a broken async standby', () => {
   let c: ComposeCluster | undefined;
+  let image: string;
   afterAll(() => {
     teardowns.push(cleanUp(c));
   });
 
-  it('keeps neither Pgpool nor HAProxy from starting: they serve with it detached', async () => {
-    const image = requireDocker();
-    c = await newCluster(readmeExample(), image);
-    c.writeEnv();
-    // pg-replica2's volume holds a stray file: its entrypoint refuses to clone into it (and
-    // deletes nothing), so the container exits on every start.
-    const volume = `${c.project}_pg-replica2-data`;
-    execFileSync('docker', ['volume', 'create', '--label', `com.docker.compose.project=${c.project}`, '--label', 'com.docker.compose.volume=pg-replica2-data', volume], { stdio: 'ignore' });
-    execFileSync('docker', ['run', '--rm', '-v', `${volume}:/d`, '--entrypoint', 'touch', image, '/d/not-a-data-directory'], { stdio: 'ignore' });
-
-    const started = Date.now();
-    await c.compose(['up', '-d']);
-    const serving = await eventually(
-      async () => {
-        const states = new Map((await c!.containers()).map((s) => [s.service, s]));
-        const ok = ['pg-primary', 'pg-replica1', 'pgpool'].every((id) => states.get(id)?.health === 'healthy') && states.get('haproxy')?.status === 'running';
-        return ok && states.get('pg-replica2')?.status !== 'running' ? states : undefined;
-      },
-      'Pgpool healthy and HAProxy running without pg-replica2',
-      180_000,
-    );
-    timings.push(`README topology with a broken async standby serving: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    expect(serving.get('pg-replica2')?.health).not.toBe('healthy');
-    const rw = c.app(c.spec.haproxies[0]!.readWrite.port.hostPort);
-    await eventually(async () => (await sql(rw, 'SELECT 1 AS one'))[0]?.one === 1, 'a session through HAProxy', 60_000);
-    // Detached by Pgpool's health check (until then its status may read 'waiting').
-    const viaPgpool = c.app(c.spec.pgpools[0]!.port.hostPort);
-    await eventually(async () => (await poolNodes(viaPgpool)).find((n) => n.hostname === 'pg-replica2')?.status === 'down', 'pg-replica2 detached', 60_000);
-    const nodes = await poolNodes(viaPgpool);
-    expect(nodes.map((n) => [n.hostname, n.status])).toEqual([
-      ['pg-primary', 'up'],
-      ['pg-replica1', 'up'],
-      ['pg-replica2', 'down'],
-    ]);
-    const { stdout } = await c.compose(['logs', 'pg-replica2']);
-    expect(stdout).toContain('is not empty but holds no data directory (no PG_VERSION). Nothing was deleted');
-  }, 300_000);
-});
-
-describe.sequential('passwords as compose secret files (secretFiles)', () => {
-  let c: ComposeCluster | undefined;
-  afterAll(() => {
-    teardowns.push(cleanUp(c));
-  });
-
-  it('stops at a missing secret file, naming it; with every file, serves SCRAM logins and shows no password in any container environment', async () => {
-    const image = requireDocker();
+  it('stops at a missing secret file, naming it, with no container running', async () => {
+    image = requireDocker();
     const cluster = readmeExample();
     (cluster.props as { secretFiles: boolean }).secretFiles = true;
     c = await newCluster(cluster, image);
@@ -282,30 +240,61 @@ describe.sequential('passwords as compose secret files (secretFiles)', () => {
     );
     expect(failure).toContain(`${c.dir}/secrets/SHOP_REPLICATION_PASSWORD`);
     expect((await c.containers()).filter((s) => s.status === 'running')).toEqual([]);
+  }, 120_000);
 
-    c.writeSecretFiles();
-    const seconds = await c.up();
-    timings.push(`README topology with secret files up and healthy: ${seconds.toFixed(1)} s`);
-    const haproxy = c.spec.haproxies[0]!;
-    for (const port of [haproxy.readWrite.port.hostPort, c.spec.pgpools[0]!.port.hostPort]) {
-      expect(await sql(c.app(port), 'SELECT current_user AS who')).toEqual([{ who: 'app' }]);
+  it('with pg-replica2 broken, Pgpool and HAProxy still start and serve SCRAM logins, with it detached', async () => {
+    c!.writeSecretFiles();
+    // pg-replica2's volume holds a stray file: its entrypoint refuses to clone into it (and
+    // deletes nothing), so the container exits on every start.
+    const volume = `${c!.project}_pg-replica2-data`;
+    execFileSync('docker', ['volume', 'create', '--label', `com.docker.compose.project=${c!.project}`, '--label', 'com.docker.compose.volume=pg-replica2-data', volume], { stdio: 'ignore' });
+    execFileSync('docker', ['run', '--rm', '-v', `${volume}:/d`, '--entrypoint', 'touch', image, '/d/not-a-data-directory'], { stdio: 'ignore' });
+
+    const started = Date.now();
+    await c!.compose(['up', '-d']);
+    const serving = await eventually(
+      async () => {
+        const states = new Map((await c!.containers()).map((s) => [s.service, s]));
+        const ok = ['pg-primary', 'pg-replica1', 'pgpool'].every((id) => states.get(id)?.health === 'healthy') && states.get('haproxy')?.status === 'running';
+        return ok && states.get('pg-replica2')?.status !== 'running' ? states : undefined;
+      },
+      'Pgpool healthy and HAProxy running without pg-replica2',
+      180_000,
+    );
+    timings.push(`README topology (secret files) with a broken async standby serving: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(serving.get('pg-replica2')?.health).not.toBe('healthy');
+    const haproxy = c!.spec.haproxies[0]!;
+    const viaPgpool = c!.app(c!.spec.pgpools[0]!.port.hostPort);
+    for (const config of [c!.app(haproxy.readWrite.port.hostPort), viaPgpool]) {
+      await eventually(async () => (await sql(config, 'SELECT current_user AS who'))[0]?.who === 'app', `a session on port ${config.port}`, 60_000);
     }
+    // Detached by Pgpool's health check (until then its status may read 'waiting').
+    await eventually(async () => (await poolNodes(viaPgpool)).find((n) => n.hostname === 'pg-replica2')?.status === 'down', 'pg-replica2 detached', 60_000);
+    expect((await poolNodes(viaPgpool)).map((n) => [n.hostname, n.status])).toEqual([
+      ['pg-primary', 'up'],
+      ['pg-replica1', 'up'],
+      ['pg-replica2', 'down'],
+    ]);
+    const { stdout } = await c!.compose(['logs', 'pg-replica2']);
+    expect(stdout).toContain('is not empty but holds no data directory (no PG_VERSION). Nothing was deleted');
     const stats = haproxy.stats!;
-    const auth = Buffer.from(`${stats.user.name}:${c.passwords[stats.user.passwordEnv]}`).toString('base64');
+    const auth = Buffer.from(`${stats.user.name}:${c!.passwords[stats.user.passwordEnv]}`).toString('base64');
     expect((await fetch(`http://127.0.0.1:${stats.port.hostPort}/`, { headers: { authorization: `Basic ${auth}` } })).status).toBe(200);
+  }, 300_000);
 
-    const passwords = Object.values(c.passwords);
-    for (const container of await c.containers()) {
+  it('shows no password in any container configuration, nor in the environment of postgres or pgpool', async () => {
+    const passwords = Object.values(c!.passwords);
+    for (const container of await c!.containers()) {
       const [inspected] = JSON.parse(execFileSync('docker', ['inspect', container.id], { encoding: 'utf8' })) as Array<{ Config: { Env: string[] } }>;
       for (const password of passwords) expect(inspected!.Config.Env.join('\n'), container.service).not.toContain(password);
     }
-    // Nor in the environment of the server processes: the entrypoints unset them before exec.
+    // The entrypoints unset them before exec.
     for (const service of ['pg-primary', 'pg-replica1', 'pgpool']) {
-      const { stdout } = await c.compose(['exec', '-T', '--user', 'postgres', service, 'bash', '-c', 'tr "\\0" "\\n" </proc/1/environ']);
+      const { stdout } = await c!.compose(['exec', '-T', '--user', 'postgres', service, 'bash', '-c', 'tr "\\0" "\\n" </proc/1/environ']);
       expect(stdout, service).toContain('PATH=');
       for (const password of passwords) expect(stdout, service).not.toContain(password);
     }
-  }, 300_000);
+  }, 60_000);
 });
 
 const SEEDS = ['seed-000-primary-two-replicas', 'seed-001-pgpool-three-nodes', 'seed-002-pgpool-haproxy-subnet', 'seed-003-sync-and-async', 'seed-004-master-replica-subnet'];
