@@ -6,7 +6,7 @@ import { serviceMounts } from './layout.js';
 import { composeShellSecret, serviceSecrets } from './secrets.js';
 
 // One compose service per node of the spec. Secrets appear only as ${VAR} references that
-// compose fills from .env, and refuses to start without.
+// compose fills from .env, and refuses to start without, or (secretFiles) as compose secrets.
 
 export interface ComposeHealthcheck {
   test: string[];
@@ -122,7 +122,8 @@ export function postgresService(spec: ClusterSpec, node: PostgresNodeSpec): Comp
 /**
  * Healthy means Pgpool serves a session: a login (SCRAM, as the application role over its
  * socket) and a query, which fails while Pgpool cannot reach a backend it holds attached. A bare
- * TCP probe stayed green while every session failed. Explicit backends only: a TCP probe.
+ * TCP probe stayed green while every session failed. A Pgpool with no primary of this cluster
+ * behind it (explicit backends only) has no role to log in as: a TCP probe.
  */
 function pgpoolHealthcheck(spec: ClusterSpec, pool: PgpoolSpec): ComposeHealthcheck {
   const primary = spec.postgres.find((n) => n.primary !== undefined && pool.backends.some((b) => b.nodeId === n.id));
