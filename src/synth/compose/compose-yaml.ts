@@ -9,7 +9,7 @@ import { dataVolumeName, haproxyService, pgpoolService, postgresService, type Co
 // compose specification). Services are not given container names: the project name prefixes them.
 
 const SERVICE_ROLE: Record<'primary' | 'replica' | 'pgpool' | 'haproxy', string> = {
-  primary: 'PostgreSQL primary: initialized on its first start (init.sh runs once, on an empty volume)',
+  primary: 'PostgreSQL primary: entrypoint.sh runs initdb on an empty volume and init.sh until it once succeeded, then postgres',
   replica: 'PostgreSQL standby: entrypoint.sh copies the primary with pg_basebackup on its first start',
   pgpool: 'Pgpool-II: pooling, writes to the primary, reads balanced over the standbys',
   haproxy: 'HAProxy: the read-write and read-only entry points for clients',
