@@ -24,6 +24,7 @@ export const clusterPropsSchema = z.strictObject({
   postgresVersion: z.union(SUPPORTED_POSTGRES_VERSIONS.map((v) => z.literal(v))).default(17),
   pgpoolVersion: z.enum(SUPPORTED_PGPOOL_VERSIONS).default('4.5'),
   bindAddress: ipv4.default('127.0.0.1'),
+  secretFiles: z.boolean().default(false),
   network: z.strictObject({ name: composeName.optional(), subnet: ipv4Cidr.optional() }).default({}),
   superuser: roleSchema.partial().default({}),
   replicationUser: roleSchema.partial().default({}),
@@ -54,6 +55,13 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
    */
   bindAddress?: string;
   /**
+   * Compose passwords as files instead of environment variables: each container gets only the
+   * compose `secrets:` it needs, mounted at /run/secrets/<VAR> from `secrets/<VAR>` beside the
+   * compose file, and `<VAR>_FILE` pointing there, so no password shows in `docker inspect`.
+   * @default false (passwords from .env)
+   */
+  secretFiles?: boolean;
+  /**
    * Compose network. pg_hba.conf and pool_hba.conf admit exactly its subnet. Without one, a /24
    * in 172.20.0.0–172.31.255.0 is derived from the cluster name: set `subnet` when it collides
    * with a network on the Docker host ("Pool overlaps with other one on this address space").
@@ -71,8 +79,8 @@ export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
    */
   replicationUser?: { name?: string; password?: SecretRef };
   /**
-   * Container images. Defaults pin the major versions of the cluster.
-   * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<pgpoolVersion>', haproxy: 'haproxy:2.8' }
+   * Container images. Defaults pin the major versions of the cluster; any image meeting the contract in docs/running.md works.
+   * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<published release of pgpoolVersion, e.g. 4.4.3>', haproxy: 'haproxy:2.8' }
    */
   images?: { postgres?: string; pgpool?: string; haproxy?: string };
 }

@@ -32,8 +32,15 @@ export const PGPOOL_LISTEN_BACKLOG_MULTIPLIER = 4;
 
 export const DEFAULT_PORTS = { postgres: 5432, pgpool: 9999, pcp: 9898, readWrite: 5000, readOnly: 5001, stats: 8404 } as const;
 
+/**
+ * The Pgpool-II project pushes its image under full release tags only (`pgpool/pgpool:4.4.3`, per
+ * its pgpool2_on_k8s build script), so `pgpool/pgpool:4.4` cannot be pulled. The releases known to
+ * be published; other versions keep `pgpool/pgpool:<major.minor>` (docs/running.md says to set one).
+ */
+export const PGPOOL_IMAGE_RELEASES: Partial<Record<PgpoolVersion, string>> = { '4.4': '4.4.3' };
+
 export function defaultImages(postgres: PostgresVersion, pgpool: PgpoolVersion) {
-  return { postgres: `postgres:${postgres}-bookworm`, pgpool: `pgpool/pgpool:${pgpool}`, haproxy: 'haproxy:2.8' };
+  return { postgres: `postgres:${postgres}-bookworm`, pgpool: `pgpool/pgpool:${PGPOOL_IMAGE_RELEASES[pgpool] ?? pgpool}`, haproxy: 'haproxy:2.8' };
 }
 
 /**

@@ -43,6 +43,7 @@ export function resolveCluster(cluster: Cluster, options: ResolveOptions = {}): 
     postgresVersion: props.postgresVersion,
     pgpoolVersion: props.pgpoolVersion,
     bindAddress: props.bindAddress,
+    secretFiles: props.secretFiles,
     network: { name: props.network.name ?? `${props.name}-net`, subnet: target === 'compose' ? ctx.plan.clientNet : null },
     roles: ctx.roles,
     postgres,

@@ -273,6 +273,8 @@ export interface ClusterSpec extends NodeRef {
   postgresVersion: PostgresVersion;
   pgpoolVersion: PgpoolVersion;
   bindAddress: string;
+  /** Compose: passwords reach containers as secret files (`<VAR>_FILE`) rather than from .env. */
+  secretFiles: boolean;
   network: { name: string; subnet: string | null };
   roles: { superuser: RoleSpec; replication: RoleSpec };
   /** Every PostgreSQL node, primaries first, in creation order. */

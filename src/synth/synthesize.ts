@@ -8,18 +8,19 @@ import { comparePaths, type GeneratedFile } from './generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from './compose/index.js';
 import { renderHaproxyCfg } from './haproxy/index.js';
 import { renderFailoverScript, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from './pgpool/index.js';
-import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryInitScript, renderReplicaEntrypoint } from './postgres/index.js';
+import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryEntrypoint, renderPrimaryInitScript, renderReplicaEntrypoint } from './postgres/index.js';
 
 /** Every file of the compose target, rendered from the resolved spec, sorted by path. */
 export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
   const files: GeneratedFile[] = [
     { path: '.env.example', content: renderEnvExample(spec) },
-    { path: '.gitignore', content: renderGitignore() },
+    { path: '.gitignore', content: renderGitignore(spec) },
   ];
   for (const node of spec.postgres) {
     files.push({ path: `${node.id}/postgresql.conf`, content: renderPostgresqlConf(spec, node) });
     files.push({ path: `${node.id}/pg_hba.conf`, content: renderPgHbaConf(spec, node) });
     if (node.role === 'primary') {
+      files.push({ path: `${node.id}/entrypoint.sh`, content: renderPrimaryEntrypoint(spec, node), executable: true });
       files.push({ path: `${node.id}/init.sh`, content: renderPrimaryInitScript(spec, node), executable: true });
     } else {
       files.push({ path: `${node.id}/entrypoint.sh`, content: renderReplicaEntrypoint(spec, node), executable: true });

@@ -1,6 +1,7 @@
 import { Document, isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ClusterSpec } from '../../model/spec.js';
 import { MARKER_TEXT } from '../marker.js';
+import { composeSecrets } from './secrets.js';
 import { dataVolumeName, haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
 
 // docker-compose.yml: only `services`, `volumes` and `networks`, no `version:` and no top-level
@@ -8,7 +9,7 @@ import { dataVolumeName, haproxyService, pgpoolService, postgresService, type Co
 // compose specification). Services are not given container names: the project name prefixes them.
 
 const SERVICE_ROLE: Record<'primary' | 'replica' | 'pgpool' | 'haproxy', string> = {
-  primary: 'PostgreSQL primary: initialized on its first start (init.sh runs once, on an empty volume)',
+  primary: 'PostgreSQL primary: entrypoint.sh runs initdb on an empty volume and init.sh until it once succeeded, then postgres',
   replica: 'PostgreSQL standby: entrypoint.sh copies the primary with pg_basebackup on its first start',
   pgpool: 'Pgpool-II: pooling, writes to the primary, reads balanced over the standbys',
   haproxy: 'HAProxy: the read-write and read-only entry points for clients',
@@ -61,8 +62,10 @@ export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string
     services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
     volumes: Object.fromEntries(spec.postgres.map((node) => [dataVolumeName(node), {}])),
     networks: { [spec.network.name]: network(spec) },
+    ...(composeSecrets(spec) ? { secrets: composeSecrets(spec) } : {}),
   });
-  doc.commentBefore = ` ${MARKER_TEXT}\n ${spec.path}: PostgreSQL ${spec.postgresVersion} streaming replication. Passwords come from .env (see .env.example).`;
+  const passwords = spec.secretFiles ? 'Passwords are files in secrets/ (see .env.example).' : 'Passwords come from .env (see .env.example).';
+  doc.commentBefore = ` ${MARKER_TEXT}\n ${spec.path}: PostgreSQL ${spec.postgresVersion} streaming replication. ${passwords}`;
   const servicesMap = doc.get('services', true);
   if (!isMap(servicesMap)) throw new Error('services must render as a mapping');
   servicesMap.items.forEach((pair, i) => {

@@ -10,17 +10,15 @@ export interface ComposeMount {
   mountedAt: string;
 }
 
-/** docker-library/postgres runs every *.sh in this folder once, on the first start of an empty data directory. */
-export const INITDB_SCRIPT = '/docker-entrypoint-initdb.d/10-pgsynth.sh';
-
 /** The mounts of one service (a node id of the spec). */
 export function serviceMounts(spec: ClusterSpec, serviceId: string): ComposeMount[] {
   const at = (file: string, dir: string, mountedAt = `${dir}/${file}`): ComposeMount => ({ path: `${serviceId}/${file}`, mountedAt });
   const node = spec.postgres.find((n) => n.id === serviceId);
   if (node) {
     const dir = node.paths.configDir;
-    const start = node.role === 'primary' ? at('init.sh', dir, INITDB_SCRIPT) : at('entrypoint.sh', dir);
-    return [at('postgresql.conf', dir), at('pg_hba.conf', dir), start];
+    // The primary's entrypoint.sh runs its init.sh (the bootstrap) until it has once succeeded.
+    const bootstrap = node.role === 'primary' ? [at('init.sh', dir)] : [];
+    return [at('postgresql.conf', dir), at('pg_hba.conf', dir), at('entrypoint.sh', dir), ...bootstrap];
   }
   const pool = spec.pgpools.find((p) => p.id === serviceId);
   if (pool) {

@@ -1,5 +1,6 @@
 import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets } from '../container-shell.js';
 import { shellQuote } from '../shell.js';
 import { failoverPassfile } from './failover-script.js';
 
@@ -36,6 +37,18 @@ function poolPasswdLines(roles: RoleSpec[]): string {
   return roles.map((role) => `  printf '%s:TEXT%s\\n' ${shellQuote(role.name)} "$${role.passwordEnv}"`).join('\n');
 }
 
+/** Started as root (an image without a USER): make the runtime folders postgres's, then run as postgres. */
+function asPostgres(): string {
+  return `
+${AS_POSTGRES_FUNCTION}
+if [[ "$(id -u)" == 0 ]]; then
+  mkdir -p "$runtime_dir" "$log_dir"
+  chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"
+  as_postgres bash "\${BASH_SOURCE[0]}" "$@"
+fi
+`;
+}
+
 /** The container entrypoint of one Pgpool-II: secrets from the environment, then `exec pgpool -n`. */
 export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): string {
   const configDir = pool.paths.configDir;
@@ -69,8 +82,15 @@ log_dir=${shellQuote(pool.paths.logDir)}
 # pgpool: the pgpool/pgpool image installs it under /opt/pgpool-II, Debian into /usr/sbin.
 export PATH="$PATH:/opt/pgpool-II/bin:/usr/sbin"
 
-${requireVariables(variables)}
+die() {
+  echo "pgsynth: $*" >&2
+  exit 1
+}
+${LOAD_SECRETS_FUNCTION}
+${loadSecrets(variables)}
 
+${requireVariables(variables)}
+${spec.target === 'compose' ? asPostgres() : ''}
 umask 077
 mkdir -p "$runtime_dir" "$log_dir" || {
   echo "pgsynth: cannot create $runtime_dir or $log_dir as $(id -un); Pgpool-II needs to write there" >&2
@@ -88,6 +108,9 @@ printf '%s:%s\\n' ${shellQuote(pcpUser.name)} "\${pcp_hash%% *}" >"$runtime_dir/
 ${failoverPass}
 # Pgpool reads pool_passwd from the folder pgpool.conf is in.
 cp "$config_dir/pgpool.conf" "$runtime_dir/pgpool.conf"
+
+# Pgpool reads the passwords from the files above: none stays in its environment.
+unset ${variables.join(' ')}
 
 # -n: foreground, so the container runtime sees it exit. -D: forget node states a previous run
 # recorded in pgpool_status, so a node once marked down is not kept out forever.

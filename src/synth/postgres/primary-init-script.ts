@@ -5,8 +5,8 @@ import { QUIET_SESSION_SQL, renderBootstrapSql } from './bootstrap-sql.js';
 import { nodeTitle } from './node-title.js';
 import { sqlLiteral } from './sql-text.js';
 
-// The primary's script for /docker-entrypoint-initdb.d/: the bootstrap SQL run once through psql,
-// passwords handed over as psql variables read from the environment.
+// The primary's bootstrap script (init.sh): the bootstrap SQL run through psql, passwords handed
+// over as psql variables read from the environment. The primary's entrypoint.sh runs it.
 
 const HEREDOC_END = 'SQL';
 
@@ -23,8 +23,8 @@ function purposeOf(spec: ClusterSpec, env: string): string {
 }
 
 /**
- * The primary's /docker-entrypoint-initdb.d/ script: checks every password variable, then runs
- * the bootstrap SQL and creates the application database through one psql session.
+ * The primary's init.sh: checks every password variable, then runs the bootstrap SQL and creates
+ * the application database through one psql session, as the superuser over the Unix socket.
  */
 export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNodeSpec): string {
   const bootstrap = renderBootstrapSql(spec, primary);
@@ -42,7 +42,7 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
   );
   // psql reads each password from its own environment (\set with `printenv`, which every psql
   // version has; \getenv needs 15), so no password is ever on a command line.
-  const psqlCommand = 'psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname postgres';
+  const psqlCommand = `psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username ${shellQuote(spec.roles.superuser.name)} --dbname postgres`;
   const { name, owner } = bootstrap.database;
   const sql = [
     '-- Nothing below may reach the server log: the next statements carry passwords.',
@@ -64,9 +64,9 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
     markerComment(),
     `# ${nodeTitle(spec, primary)}`,
     '#',
-    '# Run once by the image entrypoint from /docker-entrypoint-initdb.d/, as postgres, while a',
-    '# temporary server listens on the Unix socket only: creates the roles, the replication slots and',
-    '# the application database. Passwords come from the environment; none is written to any file.',
+    '# Run by entrypoint.sh, as postgres, while the server listens on the Unix socket only (PGHOST,',
+    '# PGPORT), until it has once succeeded: creates the roles, the replication slots and the',
+    '# application database. Idempotent. Passwords come from the environment; none is written to any file.',
     'set -euo pipefail',
     '',
     'missing=0',
@@ -78,8 +78,8 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
     HEREDOC_END,
     '',
     '# Last: the primary is healthy only with this file, so a bootstrap that failed or was cut off',
-    '# (the image never runs this script again on a non-empty volume) keeps every dependent',
-    '# service from starting against a half-made cluster.',
+    '# keeps every dependent service from starting against a half-made cluster (and entrypoint.sh',
+    '# runs this script again on the next start).',
     `touch "$PGDATA"/${BOOTSTRAP_DONE}`,
     '',
   ].join('\n');

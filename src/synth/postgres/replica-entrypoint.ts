@@ -1,6 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
 import { replicaPassfile, replicaRole, replicationConninfo } from './replication-conninfo.js';
 
@@ -38,8 +39,8 @@ function passfileField(value: string | number): string {
 }
 
 /**
- * The replica's entrypoint: as root it hands PGDATA to postgres and re-executes itself through
- * gosu; as postgres it writes the password file, clones the primary into an empty PGDATA (never
+ * The replica's entrypoint: as root it hands PGDATA to postgres and re-executes itself as
+ * postgres; as postgres it writes the password file, clones the primary into an empty PGDATA (never
  * into anything else) and execs postgres with the generated postgresql.conf.
  */
 export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNodeSpec): string {
@@ -64,6 +65,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     'set -Eeuo pipefail',
     '',
     `export PGDATA=${q(replica.paths.dataDir)}`,
+    postgresPath(spec),
     `readonly CONFIG_FILE=${q(`${replica.paths.configDir}/postgresql.conf`)}`,
     `readonly PASSFILE=${q(replicaPassfile(spec, replica))}`,
     `readonly PRIMARY=${q(upstreamId)}`,
@@ -78,14 +80,17 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  echo "pgsynth: $*" >&2',
     '  exit 1',
     '}',
+    AS_POSTGRES_FUNCTION,
+    LOAD_SECRETS_FUNCTION,
     '',
+    loadSecrets([passwordVar]),
     'mkdir -p "$PGDATA"',
     '# Started as root (the image default): hand the data directory to postgres, then run the rest as postgres.',
     'if [[ "$(id -u)" == 0 ]]; then',
     '  chmod 0700 "$PGDATA"',
     "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
     '  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi',
-    '  exec gosu postgres bash "${BASH_SOURCE[0]}" "$@"',
+    '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
     'fi',
     '',
     '# primary_conninfo names no password: libpq reads it from the password file, rewritten on every',
@@ -130,6 +135,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     'fi',
     '',
     'chmod 0700 "$PGDATA"',
+    `unset ${passwordVar}`,
     '# exec: postgres becomes the process the container stops, and shuts down cleanly.',
     'exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"',
     '',

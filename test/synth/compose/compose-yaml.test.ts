@@ -41,29 +41,27 @@ describe('docker-compose.yml of the README example', () => {
     expect(yamlText).toContain('      - "127.0.0.1:5611:5432"\n');
   });
 
-  it('runs the primary with the generated config and its init script, on its own volume', () => {
+  it('starts the primary through its own entrypoint (initdb, bootstrap, postgres), on its own volume', () => {
     const primary = service('pg-primary');
     expect(primary).toMatchObject({
       image: 'postgres:17-bookworm',
       hostname: 'pg-primary',
-      command: ['postgres', '-c', 'config_file=/etc/pgsynth/postgresql.conf'],
+      entrypoint: ['bash', '/etc/pgsynth/entrypoint.sh'],
       shm_size: '256m',
+      stop_signal: 'SIGINT',
       stop_grace_period: '60s',
       networks: ['shop-net'],
     });
-    expect(primary).not.toHaveProperty('entrypoint');
+    // Nothing of the image's own init machinery: no command, no POSTGRES_* variables, no initdb.d mount.
+    expect(primary).not.toHaveProperty('command');
     expect(primary).not.toHaveProperty('container_name');
     expect(primary).not.toHaveProperty('depends_on');
     expect(primary.volumes).toEqual([
       'pg-primary-data:/var/lib/postgresql/data',
       './pg-primary:/etc/pgsynth:ro',
-      './pg-primary/init.sh:/docker-entrypoint-initdb.d/10-pgsynth.sh:ro',
     ]);
     expect(primary.environment).toEqual({
-      PGDATA: '/var/lib/postgresql/data',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_DB: 'postgres',
-      POSTGRES_PASSWORD: SECRET_REF('SHOP_POSTGRES_PASSWORD'),
+      SHOP_POSTGRES_PASSWORD: SECRET_REF('SHOP_POSTGRES_PASSWORD'),
       SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD'),
       SHOP_APP_PASSWORD: SECRET_REF('SHOP_APP_PASSWORD'),
       SHOP_PGPOOL_PASSWORD: SECRET_REF('SHOP_PGPOOL_PASSWORD'),
@@ -76,7 +74,7 @@ describe('docker-compose.yml of the README example', () => {
         'CMD',
         'bash',
         '-c',
-        'test -f /var/lib/postgresql/data/pgsynth-bootstrap.done && pg_isready -q -h /var/run/postgresql -p 5432 -U postgres -d postgres && exec 3<>/dev/tcp/127.0.0.1/5432',
+        'test -f /var/lib/postgresql/data/pgsynth-bootstrap.done && PATH=/usr/lib/postgresql/17/bin:$$PATH pg_isready -q -h /var/run/postgresql -p 5432 -U postgres -d postgres && exec 3<>/dev/tcp/127.0.0.1/5432',
       ],
       interval: '5s',
       timeout: '5s',
@@ -90,7 +88,7 @@ describe('docker-compose.yml of the README example', () => {
     expect(replica).toMatchObject({
       entrypoint: ['bash', '/etc/pgsynth/entrypoint.sh'],
       depends_on: { 'pg-primary': { condition: 'service_healthy' } },
-      environment: { PGDATA: '/var/lib/postgresql/data', SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD') },
+      environment: { SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD') },
     });
     expect(replica.volumes).toEqual([
       'pg-replica1-data:/var/lib/postgresql/data',
@@ -101,21 +99,24 @@ describe('docker-compose.yml of the README example', () => {
     expect(replica).not.toHaveProperty('command');
   });
 
-  it('starts Pgpool after every backend, with the passwords its entrypoint turns into pool_passwd and pcp.conf', () => {
+  it('starts Pgpool after the primary and the sync standby are healthy and the async one started, with the passwords its entrypoint turns into pool_passwd and pcp.conf', () => {
     expect(service('pgpool')).toMatchObject({
       image: 'pgpool/pgpool:4.5',
       entrypoint: ['bash', '/etc/pgpool2/entrypoint.sh'],
       depends_on: {
         'pg-primary': { condition: 'service_healthy' },
         'pg-replica1': { condition: 'service_healthy' },
-        'pg-replica2': { condition: 'service_healthy' },
+        'pg-replica2': { condition: 'service_started' },
       },
       environment: {
         SHOP_APP_PASSWORD: SECRET_REF('SHOP_APP_PASSWORD'),
         SHOP_PGPOOL_PASSWORD: SECRET_REF('SHOP_PGPOOL_PASSWORD'),
         SHOP_PCP_PASSWORD: SECRET_REF('SHOP_PCP_PASSWORD'),
       },
-      healthcheck: { test: ['CMD', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9999'] },
+      // A session, not a TCP connect: Pgpool accepts connections while every session fails.
+      healthcheck: {
+        test: ['CMD', 'bash', '-c', `PGPASSWORD="$$SHOP_APP_PASSWORD" PGCONNECT_TIMEOUT=4 psql -XAtq -h /var/run/pgpool -p 9999 -U app -d app -c 'SELECT 1' >/dev/null`],
+      },
       stop_signal: 'SIGINT',
       volumes: [
         './pgpool:/etc/pgpool2:ro',
@@ -126,6 +127,7 @@ describe('docker-compose.yml of the README example', () => {
   it('starts HAProxy after Pgpool, with its config mounted where the image reads it', () => {
     expect(service('haproxy')).toMatchObject({
       image: 'haproxy:2.8',
+      entrypoint: ['haproxy', '-W', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'],
       depends_on: { pgpool: { condition: 'service_healthy' } },
       environment: { SHOP_HAPROXY_STATS_PASSWORD: SECRET_REF('SHOP_HAPROXY_STATS_PASSWORD') },
       volumes: ['./haproxy:/usr/local/etc/haproxy:ro'],
@@ -141,7 +143,8 @@ describe('docker-compose.yml of the README example', () => {
     expect(composeFileLayout(spec)).toEqual([
       { path: 'pg-primary/postgresql.conf', mountedAt: '/etc/pgsynth/postgresql.conf' },
       { path: 'pg-primary/pg_hba.conf', mountedAt: '/etc/pgsynth/pg_hba.conf' },
-      { path: 'pg-primary/init.sh', mountedAt: '/docker-entrypoint-initdb.d/10-pgsynth.sh' },
+      { path: 'pg-primary/entrypoint.sh', mountedAt: '/etc/pgsynth/entrypoint.sh' },
+      { path: 'pg-primary/init.sh', mountedAt: '/etc/pgsynth/init.sh' },
       { path: 'pg-replica1/postgresql.conf', mountedAt: '/etc/pgsynth/postgresql.conf' },
       { path: 'pg-replica1/pg_hba.conf', mountedAt: '/etc/pgsynth/pg_hba.conf' },
       { path: 'pg-replica1/entrypoint.sh', mountedAt: '/etc/pgsynth/entrypoint.sh' },
@@ -155,13 +158,12 @@ describe('docker-compose.yml of the README example', () => {
       { path: 'haproxy/haproxy.cfg', mountedAt: '/usr/local/etc/haproxy/haproxy.cfg' },
     ]);
     // Each service's folder is mounted whole (a file replaced by rename would stay invisible to a
-    // single-file mount); only the primary's init.sh is also mounted where the image looks for it.
+    // single-file mount), and nothing else is mounted.
     const bindMounts = Object.values(compose.services).flatMap((s) => s.volumes.filter((v) => v.startsWith('./')));
     const dirs = [...new Set(composeFileLayout(spec).map((m) => m.path.split('/')[0]!))];
-    expect(bindMounts.filter((v) => !v.endsWith('.sh:ro'))).toEqual(
+    expect(bindMounts).toEqual(
       dirs.map((id) => `./${id}:${composeFileLayout(spec).find((m) => m.path.startsWith(`${id}/`))!.mountedAt.replace(/\/[^/]+$/, '')}:ro`),
     );
-    expect(bindMounts.filter((v) => v.endsWith('.sh:ro'))).toEqual(['./pg-primary/init.sh:/docker-entrypoint-initdb.d/10-pgsynth.sh:ro']);
   });
 
   it('is accepted by docker-compose 1.29 (config -q) and the compose-spec schema', () => {
@@ -201,7 +203,7 @@ describe('.env.example and .gitignore', () => {
   });
 
   it('keeps .env out of git', () => {
-    expect(renderGitignore()).toBe(`# ${MARKER_TEXT}\n# The passwords: only .env.example, with empty values, belongs in git.\n.env\n`);
+    expect(renderGitignore(spec)).toBe(`# ${MARKER_TEXT}\n# The passwords: only .env.example, with empty values, belongs in git.\n.env\n`);
   });
 });
 
@@ -216,7 +218,7 @@ describe('no password in any file these renderers generate', () => {
       const texts = [
         renderComposeYaml(s),
         renderEnvExample(s),
-        renderGitignore(),
+        renderGitignore(spec),
         renderPgpoolConf(s, pool),
         renderPoolHbaConf(s, pool),
         renderPgpoolEntrypoint(s, pool),
@@ -255,5 +257,46 @@ describe('checkComposeYaml rejects what docker-compose or the schema refuse', ()
     const result = checkComposeYaml(yamlText.replace('      pgpool:\n        condition: service_healthy', '      pgpoool:\n        condition: service_healthy'), layoutFiles(spec));
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/pgpoool/);
+  });
+});
+
+describe('docker-compose.yml with secretFiles: passwords as compose secrets, not environment values', () => {
+  const cluster = readmeExample();
+  (cluster.props as { secretFiles: boolean }).secretFiles = true;
+  const s = cluster.resolve({ target: 'compose' });
+  const text = renderComposeYaml(s);
+  const parsed = parse(text) as { services: Record<string, Service & { secrets?: string[]; entrypoint?: string[]; healthcheck?: { test: string[] } }>; secrets: Record<string, { file: string }> };
+
+  it('declares every password as a file in secrets/ and gives each service only the ones it needs, as VAR_FILE', () => {
+    expect(parsed.secrets).toEqual(Object.fromEntries(s.secrets.map(({ env }) => [env, { file: `./secrets/${env}` }])));
+    expect(parsed.services['pg-replica1']!.secrets).toEqual(['SHOP_REPLICATION_PASSWORD']);
+    expect(parsed.services['pg-replica1']!.environment).toEqual({ SHOP_REPLICATION_PASSWORD_FILE: '/run/secrets/SHOP_REPLICATION_PASSWORD' });
+    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD']);
+    expect(parsed.services['haproxy']!.secrets).toEqual(['SHOP_HAPROXY_STATS_PASSWORD']);
+    // No value, no ${VAR} reference to .env anywhere.
+    expect(text).not.toMatch(/\$\{[A-Z_]+:\?/);
+  });
+
+  it('reads the passwords it needs in a command from the mounted files', () => {
+    expect(parsed.services['pgpool']!.healthcheck!.test[3]).toContain('PGPASSWORD="$$(< /run/secrets/SHOP_APP_PASSWORD)"');
+    expect(parsed.services['haproxy']!.entrypoint).toEqual([
+      'bash',
+      '-c',
+      'SHOP_HAPROXY_STATS_PASSWORD="$$(< /run/secrets/SHOP_HAPROXY_STATS_PASSWORD)" && export SHOP_HAPROXY_STATS_PASSWORD && exec haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg',
+    ]);
+  });
+
+  it('says in .env.example and .gitignore where the passwords go', () => {
+    const example = renderEnvExample(s);
+    expect(example.split('\n').filter((l) => !l.startsWith('#') && l !== '')).toEqual(['COMPOSE_PROJECT_NAME=shop']);
+    for (const { env } of s.secrets) expect(example).toContain(`#   secrets/${env}: `);
+    expect(renderGitignore(s)).toMatch(/\n\.env\nsecrets\/\n$/);
+  });
+
+  it('is accepted by docker-compose 1.29 (config -q) and the compose-spec schema', () => {
+    const files = { ...layoutFiles(s), ...Object.fromEntries(s.secrets.map(({ env }) => [`secrets/${env}`, 'x\n'])) };
+    const result = checkComposeYaml(text, files);
+    expect(result.message).not.toMatch(/error|unsupported|invalid/i);
+    expect(result.ok).toBe(true);
   });
 });

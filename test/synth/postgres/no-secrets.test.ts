@@ -5,6 +5,7 @@ import {
   renderBootstrapSql,
   renderPgHbaConf,
   renderPostgresqlConf,
+  renderPrimaryEntrypoint,
   renderPrimaryInitScript,
   renderReplicaEntrypoint,
 } from '../../../src/synth/postgres/index.js';
@@ -18,6 +19,7 @@ function renderAll(spec: ClusterSpec): Array<[string, string]> {
       ? ([
           [`${node.id}/bootstrap.sql`, renderBootstrapSql(spec, node).sql],
           [`${node.id}/init.sh`, renderPrimaryInitScript(spec, node)],
+          [`${node.id}/entrypoint.sh`, renderPrimaryEntrypoint(spec, node)],
         ] as Array<[string, string]>)
       : ([[`${node.id}/entrypoint.sh`, renderReplicaEntrypoint(spec, node)]] as Array<[string, string]>)),
   ]);
@@ -44,7 +46,7 @@ describe('no rendered file of the README example holds a password', () => {
 
   it.each(['compose', 'local'] as const)('on the %s target', (target) => {
     const files = renderAll(readmeExample().resolve({ target, localDir: '/tmp/pgsynth-secrets' }));
-    expect(files.length).toBe(3 * 2 + 2 * 1 + 2);
+    expect(files.length).toBe(3 * 2 + 2 * 1 + 3);
     for (const [name, text] of files) {
       for (const value of values.values()) expect(text, name).not.toContain(value);
       expect(text, name).not.toMatch(/password=/i);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readmeExample } from '../../../fixtures/readme-example/cluster.config.js';
 import { Cluster, Primary, Replica, secret } from '../../../src/index.js';
 import type { ClusterSpec } from '../../../src/model/spec.js';
+import { renderPrimaryEntrypoint } from '../../../src/synth/postgres/primary-entrypoint.js';
 import { renderPrimaryInitScript } from '../../../src/synth/postgres/primary-init-script.js';
 import { renderReplicaEntrypoint } from '../../../src/synth/postgres/replica-entrypoint.js';
 import { shellQuote } from '../../../src/synth/shell.js';
@@ -17,10 +18,14 @@ function awkward(): Cluster {
 }
 
 function scripts(spec: ClusterSpec): Array<{ name: string; text: string }> {
-  return spec.postgres.map((node) => ({
-    name: `${spec.id} ${spec.target} ${node.id}`,
-    text: node.role === 'primary' ? renderPrimaryInitScript(spec, node) : renderReplicaEntrypoint(spec, node),
-  }));
+  return spec.postgres.flatMap((node) =>
+    node.role === 'primary'
+      ? [
+          { name: `${spec.id} ${spec.target} ${node.id} init.sh`, text: renderPrimaryInitScript(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} entrypoint.sh`, text: renderPrimaryEntrypoint(spec, node) },
+        ]
+      : [{ name: `${spec.id} ${spec.target} ${node.id}`, text: renderReplicaEntrypoint(spec, node) }],
+  );
 }
 
 const all = [readmeExample, awkward].flatMap((make) =>
@@ -91,7 +96,7 @@ describe('renderPrimaryInitScript', () => {
   });
 
   it('hands passwords to psql as variables and sets them for the session without echoing them', () => {
-    expect(text).toContain("psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username \"$POSTGRES_USER\" --dbname postgres <<'SQL'\n");
+    expect(text).toContain("psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --username postgres --dbname postgres <<'SQL'\n");
     // psql reads them from its own environment: no password on any command line.
     expect(text).not.toContain('--set=');
     const sql = text.slice(text.indexOf("<<'SQL'"));
@@ -106,9 +111,10 @@ describe('renderReplicaEntrypoint', () => {
   const spec = readmeExample().resolve({ target: 'compose' });
   const text = renderReplicaEntrypoint(spec, spec.postgres[1]!);
 
-  it('drops root through gosu after fixing ownership', () => {
-    expect(text).toContain('exec gosu postgres bash "${BASH_SOURCE[0]}" "$@"');
-    expect(text.indexOf('chown postgres:postgres')).toBeLessThan(text.indexOf('exec gosu'));
+  it('drops root (gosu, su-exec or setpriv, whichever the image has) after fixing ownership', () => {
+    expect(text).toContain('  as_postgres bash "${BASH_SOURCE[0]}" "$@"');
+    expect(text).toContain('exec setpriv --reuid=postgres --regid=postgres --init-groups "$@"');
+    expect(text.indexOf('chown postgres:postgres')).toBeLessThan(text.indexOf('  as_postgres bash'));
   });
 
   it('writes the passfile 0600 from the replication variable on every start, before anything else', () => {

@@ -1,0 +1,89 @@
+import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
+import { shellQuote, shellVariable } from '../shell.js';
+import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
+import { renderBootstrapSql } from './bootstrap-sql.js';
+import { nodeTitle } from './node-title.js';
+import { BOOTSTRAP_DONE } from './primary-init-script.js';
+
+// The primary container's entrypoint: pgsynth, not the image, makes the data directory and runs
+// the bootstrap, so any image meeting the contract of docs/running.md runs the cluster the same way.
+
+/**
+ * The primary's entrypoint: as root it hands PGDATA to postgres and re-executes itself as
+ * postgres; then initdb on an empty PGDATA, init.sh (roles, slots, database) on a server that
+ * listens on the Unix socket only until it has once succeeded, and `exec postgres`.
+ */
+export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNodeSpec): string {
+  const superuser = spec.roles.superuser;
+  const passwordVar = shellVariable(superuser.passwordEnv);
+  const q = shellQuote;
+  const passwords = [passwordVar, ...renderBootstrapSql(spec, primary).passwordSettings.map(({ env }) => shellVariable(env))];
+  // During the bootstrap no client but init.sh may connect (listen_addresses ''), and no commit
+  // may wait for a standby that cannot exist yet.
+  const bootstrapOptions = "-c config_file=$CONFIG_FILE -c listen_addresses='' -c synchronous_standby_names=''";
+
+  return [
+    '#!/usr/bin/env bash',
+    markerComment(),
+    `# ${nodeTitle(spec, primary)}`,
+    '#',
+    '# Entrypoint of the primary. The first start runs initdb into the empty data directory; until',
+    '# init.sh (roles, slots, the database) has once finished, it runs on a server listening on the',
+    '# Unix socket only, and again on the next start if it was cut off. Then postgres runs with the',
+    '# generated postgresql.conf. Nothing here ever deletes data. Arguments are passed on to postgres.',
+    'set -Eeuo pipefail',
+    '',
+    `export PGDATA=${q(primary.paths.dataDir)}`,
+    `export PGHOST=${q(primary.paths.socketDir)}`,
+    `export PGPORT=${q(primary.port.listenPort)}`,
+    postgresPath(spec),
+    `readonly CONFIG_FILE=${q(`${primary.paths.configDir}/postgresql.conf`)}`,
+    `readonly INIT_SCRIPT=${q(`${primary.paths.configDir}/init.sh`)}`,
+    `readonly DONE="$PGDATA/${BOOTSTRAP_DONE}"`,
+    '',
+    'die() {',
+    '  echo "pgsynth: $*" >&2',
+    '  exit 1',
+    '}',
+    AS_POSTGRES_FUNCTION,
+    LOAD_SECRETS_FUNCTION,
+    '',
+    loadSecrets(passwords),
+    'mkdir -p "$PGDATA"',
+    '# Started as root (the image default): hand the data and socket directories to postgres, then run the rest as postgres.',
+    'if [[ "$(id -u)" == 0 ]]; then',
+    '  chmod 0700 "$PGDATA"',
+    "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
+    '  mkdir -p "$PGHOST"',
+    '  if [[ "$(stat -c %U "$PGHOST")" != postgres ]]; then chown postgres:postgres "$PGHOST"; fi',
+    '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
+    'fi',
+    '',
+    'if [[ ! -f "$PGDATA/PG_VERSION" ]]; then',
+    '  [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]] ||',
+    '    die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to initialize it."',
+    `  [[ -n "\${${passwordVar}:-}" ]] || die ${q(`${passwordVar} is not set or empty: it holds the password of the superuser '${superuser.name}'.`)}`,
+    `  [[ "$${passwordVar}" != *[$'\\n\\r']* ]] || die ${q(`${passwordVar} contains a line break, which initdb's password file cannot hold.`)}`,
+    '  echo "pgsynth: initdb $PGDATA"',
+    '  # The password reaches initdb through a pipe, never a command line or a file.',
+    `  initdb --username=${q(superuser.name)} --pwfile=<(printf '%s\\n' "$${passwordVar}") --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8`,
+    'fi',
+    '',
+    'if [[ ! -f "$DONE" ]]; then',
+    '  echo "pgsynth: bootstrap (roles, slots, database) on a server listening on the Unix socket only"',
+    `  pg_ctl --wait --silent --options="${bootstrapOptions}" start`,
+    '  if ! bash "$INIT_SCRIPT"; then',
+    '    pg_ctl --wait --silent --mode=fast stop',
+    '    die "the bootstrap failed (see above); it runs again on the next start."',
+    '  fi',
+    '  pg_ctl --wait --silent --mode=fast stop',
+    'fi',
+    '',
+    '# The server needs none of the passwords: none stays in its environment.',
+    `unset ${[...new Set(passwords)].join(' ')}`,
+    '# exec: postgres becomes the process the container stops, and shuts down cleanly.',
+    'exec postgres -D "$PGDATA" -c config_file="$CONFIG_FILE" "$@"',
+    '',
+  ].join('\n');
+}
