@@ -9,7 +9,7 @@ export interface CodeDoc {
   why: string;
   fix: string;
   /** Exit code of the CLI when this error ends a command. */
-  exitCode: 1 | 2;
+  exitCode: 1 | 2 | 3;
   /**
    * The symbolic code the local runtime's errors still carry in `error.code` (LocalSetupError,
    * LocalRunError); the CLI prints the PGS code instead.
@@ -25,7 +25,7 @@ export interface CodeGroup {
 }
 
 const settings = (code: string, title: string, why: string, fix: string): CodeDoc => ({ code, title, why, fix, exitCode: 1 });
-const local = (code: string, symbol: string, title: string, why: string, fix: string): CodeDoc => ({ code, symbol, title, why, fix, exitCode: 2 });
+const local = (code: string, symbol: string, title: string, why: string, fix: string): CodeDoc => ({ code, symbol, title, why, fix, exitCode: 3 });
 
 export const CODE_GROUPS: readonly CodeGroup[] = [
   {
@@ -63,18 +63,28 @@ export const CODE_GROUPS: readonly CodeGroup[] = [
     ],
   },
   {
-    range: 'PGS900–903',
+    range: 'PGS900–905',
     title: 'File writer',
     intro: 'Raised by `synth` while writing the output directory; nothing is written when one is raised.',
     codes: [
       { code: 'PGS900', title: 'a generated file was edited by hand', why: 'The manifest records the hash of every file pgsynth wrote; a file whose content changed since was edited by someone, and overwriting it would lose that work.', fix: 'move the change into cluster.config.ts, then run synth --force to overwrite', exitCode: 1 },
       { code: 'PGS901', title: 'a file pgsynth did not write is in the way', why: 'A file or folder not in the manifest stands where a generated file goes; pgsynth never overwrites what it did not generate.', fix: 'move the file away, or run synth --force to overwrite it', exitCode: 1 },
-      { code: 'PGS902', title: 'a path escapes the output directory', why: 'A symbolic link (or a path with ..) would make a write land outside the output directory.', fix: 'remove the link, or choose another --out directory', exitCode: 2 },
-      { code: 'PGS903', title: 'two generated files share a path', why: 'Two constructs render to the same file, so one would silently replace the other.', fix: 'give the constructs distinct ids', exitCode: 2 },
+      { code: 'PGS902', title: 'a path escapes the output directory', why: 'A symbolic link (or a path with ..) would make a write land outside the output directory, also one swapped in while synth runs.', fix: 'remove the link, or choose another --out directory', exitCode: 1 },
+      { code: 'PGS903', title: 'two generated files share a path', why: 'Two constructs render to the same file, so one would silently replace the other.', fix: 'give the constructs distinct ids', exitCode: 1 },
+      { code: 'PGS904', title: 'another synth writes the same directory', why: 'Two runs writing one output directory at once would interleave their files and manifests; a lock file lets one run at a time.', fix: 'wait for the other run; remove the lock file the message names if no synth runs', exitCode: 1 },
+      { code: 'PGS905', title: '--out cannot be written', why: '`--out` names a file, `/`, the project itself or a folder above it: synth writes and deletes its own files there.', fix: 'give --out a directory of its own inside the project, e.g. --out cluster (the default)', exitCode: 2 },
     ],
   },
   {
-    range: 'PGS920–940',
+    range: 'PGS999',
+    title: 'Internal errors',
+    intro: 'An invariant of pgsynth itself failed.',
+    codes: [
+      { code: 'PGS999', title: 'a pgsynth bug', why: 'Something pgsynth checks about its own work did not hold: never a mistake in the config.', fix: 'report it with your cluster.config.ts (PGSYNTH_DEBUG=1 prints the stack)', exitCode: 2 },
+    ],
+  },
+  {
+    range: 'PGS920–962',
     title: 'Local runtime (`synth up`, `down`, `status`, `startLocalCluster`)',
     intro: "Errors of running the cluster with the host's binaries. The thrown error's `code` still holds the name in brackets.",
     codes: [
@@ -98,6 +108,28 @@ export const CODE_GROUPS: readonly CodeGroup[] = [
       local('PGS937', 'TOOL_FAILED', 'a tool exited with an error', 'initdb, pg_basebackup, psql or a check exited non-zero; the end of its output is shown.', 'read the output shown with the error'),
       local('PGS938', 'WAIT_TIMEOUT', 'a service did not become ready in time', 'synth up waits for each service to accept connections (and replicas to stream) before the next step.', 'read the log tail shown; a slow disk or a busy host may need another try'),
       local('PGS939', 'WAIT_ABORTED', 'a service exited while synth up waited for it', 'The process ended before it was ready, so waiting longer cannot help.', 'read the log tail shown'),
+      local('PGS941', 'NOT_STARTED', 'the local cluster was never started here', 'promote, switchover, rejoin and the backup commands act on a cluster synth up started in this directory.', 'start it with synth up'),
+      local('PGS942', 'NOT_A_MEMBER', 'not a PostgreSQL node of the cluster', 'The commands that change the primary take a node id of the config.', 'name a node from synth status'),
+      local('PGS943', 'NOT_A_RUNNING_STANDBY', 'the node is not a running standby', 'Only a running standby can be promoted or switched to.', 'start it with synth up, or pick a node synth status shows as a standby'),
+      local('PGS944', 'NO_SWITCHOVER', 'nothing to switch over', 'A switchover needs a running primary and a different node to promote.', 'use synth promote when no primary runs'),
+      local('PGS945', 'PROMOTE_FAILED', 'the promotion did not finish', 'pg_promote waited 60 s without the standby leaving recovery.', 'read the node’s log'),
+      local('PGS946', 'PRIMARY_NOT_RUNNING', 'the primary of this node is not running', 'After a failover a node only starts as a standby of the primary that runs; it cannot follow a stopped one.', 'start the primary first (synth up starts both in order), or promote a standby if the primary is lost'),
+      local('PGS947', 'PRIMARY_LOST', 'no node can start as the primary', 'The initial primary’s data directory is gone while standbys hold the cluster’s data; making a new primary there would throw their data away.', 'promote the standby with the newest data (synth promote), then synth up'),
+      local('PGS948', 'REWIND_FAILED', 'pg_rewind could not bring a former primary back', 'A former primary rejoins as a standby through pg_rewind; when that fails the node cannot follow the new timeline as it is.', 'synth rejoin <node> --reclone moves the data directory aside (nothing is deleted) and clones the primary again'),
+      local('PGS949', 'NO_PRIMARY', 'no node answers as the primary', 'Backups run on the node that is primary now.', 'start the cluster (synth up)'),
+      local('PGS950', 'TWO_PRIMARIES', 'two nodes answer as primary', 'A backup from either could miss the other’s writes.', 'stop one of them (synth status shows both), then synth rejoin it'),
+      local('PGS951', 'PGBACKREST_NOT_FOUND', 'pgBackRest not found', 'The cluster has a Backup construct and synth runs the host’s pgbackrest.', 'apt-get install pgbackrest'),
+      local('PGS952', 'PGBACKREST_TOO_OLD', 'pgBackRest does not support this PostgreSQL major', 'Each pgBackRest release supports the majors released before it.', 'install a newer pgbackrest, or use a major it supports'),
+      local('PGS953', 'PGBACKREST_INFO', 'pgbackrest info printed no JSON', 'The backup list comes from pgbackrest info --output=json.', 'read the pgBackRest log the message names'),
+      { ...local('PGS954', 'NO_BACKUP', 'the config has no Backup construct', 'The backup commands act on the Backup construct of the config.', "add new Backup(cluster, 'backup', {}) to cluster.config.ts"), exitCode: 2 },
+      local('PGS955', 'BACKUP_MISSING', 'a backup succeeded but is not listed', 'pgbackrest backup exited 0 but info lists no backup.', 'read the pgBackRest log the message names'),
+      local('PGS956', 'REPO_OTHER_SYSTEM', 'the repository holds another database system', 'A repository belongs to one cluster (system identifier); mixing two would make restores wrong.', 'point the Backup at an empty repository, or move the old one away'),
+      local('PGS957', 'RESTORE_TARGET', 'the restore target cannot be read', '--to takes latest, a backup label or a time with its zone.', "give a time with its zone, e.g. --to '2026-11-30 14:00:00+00'"),
+      local('PGS958', 'RESTORE_DIR_NOT_EMPTY', 'the restore directory is not empty', 'A restore writes only into a new or empty directory, so nothing of yours is overwritten.', 'give --into a new directory'),
+      local('PGS959', 'RESTORE_OVER_NODE', 'a restore over a node needs --force and its exact data directory', 'Replacing a node’s data directory destroys what is there.', 'use --into <the node’s data directory> --force with the node stopped'),
+      local('PGS960', 'RESTORE_NODE_RUNNING', 'the node to restore over is running', 'A running server’s data directory cannot be replaced.', 'stop it first (synth down)'),
+      local('PGS961', 'RESTORE_NOT_CONFIRMED', 'the restore over a node was not confirmed', 'Replacing a node’s data needs a yes on a terminal after the list of what is replaced.', 'run it on a terminal and answer y'),
+      local('PGS962', 'RECOVERY_SLOW', 'a restored node still replays WAL after an hour', 'The restore waits for recovery to reach its target before it returns.', 'read the node’s log'),
       local('PGS940', 'STOP_FAILED', 'a process survived SIGKILL', 'A process in uninterruptible sleep (state D) cannot be killed until the kernel call it waits on returns.', 'look at it with ps; it usually waits on a disk or NFS'),
     ],
   },

@@ -3,7 +3,7 @@ import type { Cluster } from './cluster.js';
 import { dnsLabel, secretRef } from './fields.js';
 import { ConstructNode, INVALID_PROPS } from './node.js';
 import type { SecretRef } from './secret.js';
-import { PgsynthError } from '../validators/diagnostic.js';
+import { PgsynthError } from '../diagnostic.js';
 
 // Five crontab fields (minute hour day-of-month month day-of-week), digits and * , - / only:
 // the compose backup service's scheduler reads them as written.

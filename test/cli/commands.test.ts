@@ -30,8 +30,8 @@ describe('synth: usage', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^PGS012 \(error\): /);
     expect(ok.stdout).toContain('Fix: raise maxReplicationSlots on the primary');
-    const bad = await synthCli(dir, 'explain', 'PGS999');
-    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no code PGS999; every code is listed in docs/rules.md' });
+    const bad = await synthCli(dir, 'explain', 'PGS998');
+    expect(bad).toMatchObject({ code: 2, stderr: 'synth: no code PGS998; every code is listed in docs/rules.md' });
   });
 });
 
@@ -81,7 +81,8 @@ describe('synth validate', () => {
       'cluster.config.ts:4:17 error PGS012 shop/pg-primary maxReplicationSlots: needs 3 replication slots (2 for replicas, 0 extra, 1 for a base backup) but maxReplicationSlots is 2',
     );
     expect(result.stdout).toContain('  fix: set maxReplicationSlots to at least 3');
-    expect(result.stdout).toContain('1 error, 1 warning');
+    // The replicas inherit the 2 slots and, as failover candidates, need 3 too (PGS211).
+    expect(result.stdout).toContain('3 errors, 1 warning');
     // The README shows this very diagnostic: keep it true.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const shown = readme.split('\n').filter((l) => l.startsWith('cluster.config.ts:4:17 error PGS012') || l === '  fix: set maxReplicationSlots to at least 3');
@@ -182,12 +183,12 @@ function projectConfigFrom(_dir: string, config: string): string {
 }
 
 describe('errors of the local runtime', () => {
-  it('print with their PGS code (src/codes.ts) and exit 2: a purge of a folder synth up did not make is refused, and the folder left alone', async () => {
+  it('print with their PGS code (src/codes.ts) and exit 1: a purge of a folder synth up did not make is refused, and the folder left alone', async () => {
     const dir = projectWith(README_CONFIG);
     mkdirSync(join(dir, '.pgsynth/local/shop'), { recursive: true });
     writeFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'not made by synth up\n');
     const result = await synthCli(dir, 'down', '--purge');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error PGS934: .*\.pgsynth\/local\/shop has no \.pgsynth-local: it was not made by synth up, so --purge leaves it alone\.\n {2}fix: /);
     expect(readFileSync(join(dir, '.pgsynth/local/shop/mine.txt'), 'utf8')).toBe('not made by synth up\n');
   });

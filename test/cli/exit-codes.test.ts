@@ -110,7 +110,7 @@ describe('validate, init, explain', () => {
   it('explain: 0 a rule, 2 an unknown code or none', async () => {
     const dir = project(README_CONFIG);
     expect((await synthCli(dir, 'explain', 'PGS053')).code).toBe(ExitCode.ok);
-    expect((await synthCli(dir, 'explain', 'PGS999')).code).toBe(ExitCode.usage);
+    expect((await synthCli(dir, 'explain', 'PGS998')).code).toBe(ExitCode.usage);
     expect((await synthCli(dir, 'explain')).code).toBe(ExitCode.usage);
   });
 });

@@ -251,7 +251,7 @@ const CASES: Case[] = [
     count: 3,
     path: 'shop/pg-primary',
     field: 'maxConnections',
-    message: ['"max_connections" = 300020 is out of range for PostgreSQL 17: allowed 1..262143', 'derived it from'],
+    message: ['"max_connections" = 301020 is out of range for PostgreSQL 17: allowed 1..262143', 'derived it from'],
     fix: ['numInitChildren × maxPool'],
   },
   {

@@ -70,11 +70,13 @@ export function backupContext(cluster: Cluster, options: BackupContextOptions = 
 
 export function contextForSpec(spec: ClusterSpec, env: NodeJS.ProcessEnv = process.env): BackupContext {
   if (!spec.backup) {
-    throw new LocalSetupError(
+    const error = new LocalSetupError(
       'NO_BACKUP',
       `Cluster ${spec.id} has no Backup construct, so there is nothing to back up or restore.`,
       "Add `new Backup(cluster, 'backup', {})` to cluster.config.ts (import { Backup } from 'pgsynth') and run synth up.",
     );
+    // The command does not apply to this config: a usage error, not the cluster failing.
+    throw Object.assign(error, { exitCode: 2 });
   }
   return { spec, backup: spec.backup, layout: localLayout(spec), runAs: resolveRunAs(), pgbackrest: findPgbackrest(env) };
 }
