@@ -1,5 +1,5 @@
 // The compose target for real: the generated docker-compose.yml of the README topology and of every
-// seed fixture, run with Docker Engine and docker-compose on the image built from Debian packages
+// example fixture, run with Docker Engine and docker-compose on the image built from Debian packages
 // (scripts/build-test-image.sh), checked through the published ports. One cluster at a time.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -297,15 +297,15 @@ describe.sequential('README topology with secret files (secretFiles) and a broke
   }, 60_000);
 });
 
-const SEEDS = ['seed-000-primary-two-replicas', 'seed-001-pgpool-three-nodes', 'seed-002-pgpool-haproxy-subnet', 'seed-003-sync-and-async', 'seed-004-master-replica-subnet'];
+const EXAMPLES = ['pgpool-named-slots', 'pgpool-load-balance', 'pgpool-haproxy-subnet', 'sync-and-async-standbys', 'replica-without-slot'];
 
-describe.sequential('seed fixtures under docker-compose (retargeted to PostgreSQL 15)', () => {
+describe.sequential('example fixtures under docker-compose (retargeted to PostgreSQL 15)', () => {
   let image: string;
   beforeAll(() => {
     image = requireDocker();
   });
 
-  it.each(SEEDS)('%s: healthy, streaming, and serving through its published ports', async (name) => {
+  it.each(EXAMPLES)('%s: healthy, streaming, and serving through its published ports', async (name) => {
     let c: ComposeCluster | undefined;
     try {
       c = await newCluster(await loadFixture(name), image);

@@ -83,6 +83,8 @@ export function normalize(lines: string[], replacements: [RegExp | string, strin
         .replace(/^(\s+\S+\s+)\d+(\s+\d+\s+(primary|standby|pgpool|haproxy|\?|-))/, '$1N$2') // the PID column of synth status
         .replace(/\b\d+(\.\d+)? (B|kB|MB) behind/g, 'N behind')
         .replace(/replay lag \d+ ms( \(idle\))?/g, 'replay lag N ms')
+        .replace(/\b\d+\/(\d+)\b(?! nodes)/g, 'N/$1') // sessions in use against a ceiling vary from run to run
+        .replace(/\b\d+ queued\b/g, 'N queued')
         .replace(/ {2,}/g, ' ') // column widths follow the values above
         .trimEnd()
     );

@@ -112,8 +112,8 @@ describe('synth up / status / down', () => {
     const { code, out } = await synth('status');
     expect(code).toBe(0);
     const row = (id: string) => out.find((line) => line.trim().startsWith(`${id} `)) ?? '';
-    expect(row('pg-primary')).toMatch(new RegExp(`^\\s*pg-primary\\s+\\d+\\s+${ports.primary}\\s+primary\\s+timeline 1$`));
-    expect(row('pg-replica1')).toMatch(new RegExp(`\\d+\\s+${ports.replica1}\\s+standby\\s+streaming from pg-primary \\(sync\\), .* behind, replay lag .*, timeline 1$`));
+    expect(row('pg-primary')).toMatch(new RegExp(`^\\s*pg-primary\\s+\\d+\\s+${ports.primary}\\s+primary\\s+timeline 1\\b`));
+    expect(row('pg-replica1')).toMatch(new RegExp(`\\d+\\s+${ports.replica1}\\s+standby\\s+streaming from pg-primary \\(sync\\), .* behind, replay lag .*, timeline 1\\b`));
     expect(row('pg-replica2')).toMatch(new RegExp(`\\d+\\s+${ports.replica2}\\s+standby\\s+streaming from pg-primary \\(async\\)`));
     expect(row('pgpool')).toMatch(/3\/3 nodes up/);
     expect(row('haproxy')).toMatch(new RegExp(`\\d+\\s+${ports.rw}\\s+haproxy`));

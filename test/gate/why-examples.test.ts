@@ -98,7 +98,7 @@ describe('numbers the real tools refuse are refused, with the bound', () => {
   it('refuses a max_connections pgsynth derives past PostgreSQL\'s maximum (numInitChildren 1000, maxPool 300)', () => {
     const { cluster } = shop({ pgpool: { numInitChildren: 1000, maxPool: 300 } });
     const d = expectRefused(cluster, 'PGS025', PRIMARY, 'maxConnections');
-    expect(d.message).toContain('300020');
+    expect(d.message).toContain('301020');
     expect(d.message).toContain('derived it from');
     expect(d.fix).toContain('numInitChildren × maxPool');
     // The replicas inherit it, and are refused too.
