@@ -12,23 +12,22 @@
  *   run beside other tests; commands get the free ports, output shows the doc's ones again.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePorts } from '../../src/local/ports.js';
-import { workDir } from '../e2e/readme-cluster.js';
 import { packTarball, ROOT } from '../package/pack.js';
 import { docBlocks, normalize, transcriptMatches, transcriptSteps, type DocBlock } from './doc-blocks.js';
 
 /** Every hand-written doc, in the order a newcomer reads them. */
-const DOCS = ['README.md', 'docs/getting-started.md', 'docs/local.md', 'docs/troubleshooting.md', 'docs/running.md'];
+const DOCS = ['README.md', 'docs/getting-started.md', 'docs/local.md', 'docs/troubleshooting.md', 'docs/running.md', 'docs/backup.md'];
 /**
  * Generated from the code (npm run docs) and compared with a fresh render by their own tests; they
  * hold no shell blocks, and their TypeScript blocks are fragments (one-line examples, each rule's
  * triggering config) type-checked here with the names they use declared, or signatures.
  */
 const GENERATED = ['docs/rules.md', 'docs/configuration.md'];
-const FRAGMENT_PRELUDE = `import { Cluster, Primary, Replica, PgPool, Haproxy, secret } from 'pgsynth';
+const FRAGMENT_PRELUDE = `import { Backup, Cluster, Primary, Replica, PgPool, Haproxy, secret } from 'pgsynth';
 declare const cluster: Cluster<17>;
 declare const primary: Primary<17>;
 declare const r1: Replica<17>, r2: Replica<17>, replica: Replica<17>;
@@ -45,6 +44,13 @@ const SKIPPED = [
   'docs/running.md: install -m 600 cluster/.env.example cluster/.env   # fill in every password; .env is git-ignored (needs a Docker engine)',
   'docs/running.md: docker compose -f cluster/docker-compose.yml exec pg-primary \\ (needs a Docker engine)',
   'docs/running.md: docker compose -f cluster/docker-compose.yml down      # keeps the volumes (needs a Docker engine)',
+  "docs/running.md: bash scripts/setup.sh    # as root: installs docker.io and debootstrap, starts dockerd, builds the image (developing pgsynth itself: run in pgsynth's own checkout)",
+  'docs/backup.md: npx synth backup (needs a Backup construct in the config; test/backup/pitr.test.ts runs these commands)',
+  'docs/backup.md: npx synth check-backups (needs a damaged repository; test/backup/pitr.test.ts makes one)',
+  "docs/backup.md: npx synth restore --to '2026-11-30 14:05:00+00' --into /srv/restore/shop-1405 (a runbook step on a real incident; test/backup/pitr.test.ts runs it)",
+  'docs/backup.md: pg_ctl -D /srv/restore/shop-1405 -o "-c port=5999 -c unix_socket_directories=/tmp -c listen_addresses=\'\'" -l /srv/restore/shop-1405.log start (a runbook step on a real incident; test/backup/pitr.test.ts runs it)',
+  'docs/backup.md: npx synth restore --to latest --into .pgsynth/local/shop/pg-primary/data --force (a runbook step on a real incident; test/backup/pitr.test.ts runs it)',
+  'docs/backup.md: 0 1 * * 0    cd /srv/shop && npx synth backup --type full (a crontab, not commands to run here)',
 ];
 
 /** A vitest consumer's settings: bundler resolution (imports without extensions), top-level await. */
@@ -71,7 +77,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 beforeAll(() => {
-  work = workDir('pgsynth-docs-');
+  // Directly under /tmp, not the run's private TMPDIR: a Unix socket path in the projects below
+  // must stay within 107 bytes (PGS171).
+  work = mkdtempSync('/tmp/pgd-');
+  chmodSync(work, 0o755);
   tarball = packTarball(work);
   base = join(work, 'base');
   mkdirSync(base);
