@@ -40,7 +40,7 @@ export const pgpoolPropsSchema = z.strictObject({
       retryDelay: pgpoolInt.default(DEFAULT_HEALTH_CHECK.retryDelay),
     })
     .default(DEFAULT_HEALTH_CHECK),
-  failover: z.enum(['automatic', 'manual']).default('automatic'),
+  failover: z.enum(['automatic', 'manual']).optional(),
   searchPrimaryNodeTimeout: pgpoolInt.default(10),
   user: sqlName.default('pgpool'),
   password: secretRef.optional(),
@@ -126,7 +126,11 @@ export interface PgPoolProps {
    * received the most WAL (a synchronous one on a tie), the other standbys follow it by
    * themselves, and a former primary only ever comes back as a standby (`synth up` rewinds it
    * with pg_rewind). `manual`: nothing is promoted; `synth promote` does it by hand.
-   * @default 'automatic'
+   *
+   * On compose the default is `manual`: its entrypoints do not yet fence a restarted old primary,
+   * so a primary container restarted after Pgpool promoted a standby would run as a second
+   * primary. Set `automatic` there only with that understood (docs/running.md).
+   * @default 'automatic' under synth up, 'manual' on compose
    */
   failover?: 'automatic' | 'manual';
   /**

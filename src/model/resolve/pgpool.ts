@@ -40,9 +40,9 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
     srCheckPeriod: p.props.srCheckPeriod,
     healthCheck: p.props.healthCheck,
     searchPrimaryNodeTimeout: p.props.searchPrimaryNodeTimeout,
-    failover: p.props.failover,
+    failover: failoverOf(ctx, p),
     checkUser,
-    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index, p.props.failover)),
+    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index, failoverOf(ctx, p))),
     poolHba: pgpoolHba(ctx),
     // pool_hba.conf asks for scram, which Pgpool checks against pool_passwd: every application role
     // needs a line there, and Pgpool reads its check role's password from it too.
@@ -55,7 +55,12 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
 }
 
 /** One backend_* entry: a cluster node as this target reaches it, or an explicit address as given. */
-function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number], index: number, failover: PgPool['props']['failover']): PgpoolBackendSpec {
+/** Automatic under synth up, which fences a returning primary; manual on compose, whose entrypoints do not yet. */
+function failoverOf(ctx: ResolveContext, p: PgPool): PgpoolSpec['failover'] {
+  return p.props.failover ?? (ctx.target === 'compose' ? 'manual' : 'automatic');
+}
+
+function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number], index: number, failover: PgpoolSpec['failover']): PgpoolBackendSpec {
   const field = `backends[${index}]`;
   const weight = ('weight' in b && b.weight !== undefined ? b.weight : 1) as number;
   const node = backendNode(b);

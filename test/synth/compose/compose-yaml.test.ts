@@ -154,7 +154,6 @@ describe('docker-compose.yml of the README example', () => {
       { path: 'pgpool/pgpool.conf', mountedAt: '/etc/pgpool2/pgpool.conf' },
       { path: 'pgpool/pool_hba.conf', mountedAt: '/etc/pgpool2/pool_hba.conf' },
       { path: 'pgpool/entrypoint.sh', mountedAt: '/etc/pgpool2/entrypoint.sh' },
-      { path: 'pgpool/failover.sh', mountedAt: '/etc/pgpool2/failover.sh' },
       { path: 'haproxy/haproxy.cfg', mountedAt: '/usr/local/etc/haproxy/haproxy.cfg' },
     ]);
     // Each service's folder is mounted whole (a file replaced by rename would stay invisible to a
@@ -271,7 +270,7 @@ describe('docker-compose.yml with secretFiles: passwords as compose secrets, not
     expect(parsed.secrets).toEqual(Object.fromEntries(s.secrets.map(({ env }) => [env, { file: `./secrets/${env}` }])));
     expect(parsed.services['pg-replica1']!.secrets).toEqual(['SHOP_REPLICATION_PASSWORD']);
     expect(parsed.services['pg-replica1']!.environment).toEqual({ SHOP_REPLICATION_PASSWORD_FILE: '/run/secrets/SHOP_REPLICATION_PASSWORD' });
-    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD', 'SHOP_REPLICATION_PASSWORD']);
+    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD']);
     expect(parsed.services['haproxy']!.secrets).toEqual(['SHOP_HAPROXY_STATS_PASSWORD']);
     // No value, no ${VAR} reference to .env anywhere.
     expect(text).not.toMatch(/\$\{[A-Z_]+:\?/);
