@@ -83,6 +83,9 @@ export function normalize(lines: string[], replacements: [RegExp | string, strin
         .replace(/^(\s+\S+\s+)\d+(\s+\d+\s+(primary|standby|pgpool|haproxy|\?|-))/, '$1N$2') // the PID column of synth status
         .replace(/\b\d+(\.\d+)? (B|kB|MB) behind/g, 'N behind')
         .replace(/replay lag \d+ ms( \(idle\))?/g, 'replay lag N ms')
+        // synth status's SESSIONS column: Pgpool opens and closes backend sessions on its own
+        .replace(/^(\s+\S+\s+\S+\s+\d+\s+(primary|standby|pgpool)\b.*\s)\d+\/(\d+)$/, '$1N/$3')
+        .replace(/\brw \d+\/(\d+), ro \d+\/(\d+), \d+ queued$/, 'rw N/$1, ro N/$2, N queued')
         .replace(/ {2,}/g, ' ') // column widths follow the values above
         .trimEnd()
     );
