@@ -81,7 +81,9 @@ describe('synth validate', () => {
       'cluster.config.ts:4:17 error PGS012 shop/pg-primary maxReplicationSlots: needs 3 replication slots (2 for replicas, 0 extra, 1 for a base backup) but maxReplicationSlots is 2',
     );
     expect(result.stdout).toContain('  fix: set maxReplicationSlots to at least 3');
-    expect(result.stdout).toContain('1 error, 1 warning');
+    // the replicas inherit the primary's setting, and once promoted each needs the same slots (PGS211)
+    expect(result.stdout).toContain('cluster.config.ts:5:12 error PGS211 shop/pg-replica1 maxReplicationSlots: once promoted it needs 3 replication slots');
+    expect(result.stdout).toContain('3 errors, 1 warning');
     // The README shows this very diagnostic: keep it true.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const shown = readme.split('\n').filter((l) => l.startsWith('cluster.config.ts:4:17 error PGS012') || l === '  fix: set maxReplicationSlots to at least 3');
