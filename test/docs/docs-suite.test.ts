@@ -28,7 +28,7 @@ const DOCS = ['README.md', 'docs/getting-started.md', 'docs/local.md', 'docs/tro
  * triggering config) type-checked here with the names they use declared, or signatures.
  */
 const GENERATED = ['docs/rules.md', 'docs/configuration.md'];
-const FRAGMENT_PRELUDE = `import { Cluster, Primary, Replica, PgPool, Haproxy, secret } from 'pgsynth';
+const FRAGMENT_PRELUDE = `import { Cluster, Primary, Replica, PgPool, Haproxy, Backup, secret } from 'pgsynth';
 declare const cluster: Cluster<17>;
 declare const primary: Primary<17>;
 declare const r1: Replica<17>, r2: Replica<17>, replica: Replica<17>;
