@@ -171,6 +171,19 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
     const ids = [...writer!.acked];
     await eventually(async () => Number(await c.psql('pg-primary', `SELECT count(*) FROM acked WHERE id = ANY('{${ids.join(',')}}'::int[])`, 'app')) === ids.length, 'every acknowledged id on pg-primary', 30_000);
     await expect(sql(c.app(c.hostPort('pg-primary')), 'INSERT INTO acked VALUES (-1)')).rejects.toThrow(/read-only transaction/);
+    // up -d with every service running again: depends_on (pg-primary healthy) is met by the
+    // rejoined standby, and Pgpool attaches it again once it streams (auto_failback).
+    await c.compose(['up', '-d'], 120_000);
+    await c.waitHealthy(120_000);
+    const viaPgpool = c.app(c.spec.pgpools[0]!.port.hostPort);
+    await eventually(
+      async () => {
+        const nodes = await sql<Record<string, string>>(viaPgpool, 'SHOW pool_nodes');
+        return nodes.every((n) => n.status === 'up') && nodes.find((n) => n.role === 'primary')?.hostname === newPrimary;
+      },
+      `Pgpool with every node up and ${newPrimary} the primary`,
+      90_000,
+    );
     console.log(`compose failover: old primary back as a standby ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
-  }, 200_000);
+  }, 300_000);
 });

@@ -113,7 +113,7 @@ export const FENCE_FUNCTION = [
   '    die "crash recovery before pg_rewind failed (see above). Nothing was deleted; this node does not start as a second primary."',
   '  if ! PGPASSFILE="$PASSFILE" pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA" \\',
   '    --source-server="host=$host port=$port user=$REPLICATION_ROLE dbname=postgres connect_timeout=5"; then',
-  '    die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted and it does not start as a second primary: move its volume aside and start it empty to clone $host again."',
+  '    die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted and it does not start as a second primary: move its volume aside and clone $host into a new one (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
   '  fi',
   '  touch "$PGDATA/standby.signal"',
   '  echo "pgsynth: rewound onto $host; starting as its standby"',
