@@ -132,6 +132,12 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
       `compose failover RTO (SIGKILL of the primary to the first acknowledged write sent after it): ${(rto.sent / 1000).toFixed(1)} s (acknowledged ${(rto.acked / 1000).toFixed(1)} s after the SIGKILL)`,
     );
     expect((await c.containers()).find((s) => s.service === 'pg-primary')?.status).not.toBe('running');
+    // PGSYNTH_DEBUG_FAILOVER=1 prints when Pgpool detached the primary and what failover.sh did, against the time of the kill.
+    if (process.env.PGSYNTH_DEBUG_FAILOVER) {
+      const { stdout } = await c.compose(['logs', '-t', 'pgpool']);
+      const lines = stdout.split('\n').filter((l) => /pgsynth failover|node: 0|node id: 0|node 0|degenerat|failover done|pg-primary/i.test(l));
+      console.log(`killed at ${new Date(killedAt).toISOString()}\n${lines.join('\n')}`);
+    }
 
     const after = writer.acked.length;
     await eventually(async () => writer!.acked.length >= after + 50, '50 more acknowledged writes on the new primary', 30_000);
