@@ -164,6 +164,19 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
     expect(await c.psql(other, 'SELECT pg_is_in_recovery()')).toBe('t');
   }, 150_000);
 
+  it('a standby on a new, empty volume clones the new primary while the initial primary is down', async () => {
+    const other = NODES.find((id) => id !== 'pg-primary' && id !== newPrimary)!;
+    await c.compose(['rm', '--stop', '--force', other], 120_000);
+    execFileSync('docker', ['volume', 'rm', `${c.project}_${other}-data`], { stdio: 'ignore' });
+    await c.compose(['up', '-d', '--no-deps', other], 120_000);
+    await eventually(async () => (await streaming(newPrimary).catch((): string[] => [])).includes(other), `${other} cloned from ${newPrimary} and streaming`, 120_000);
+    const { stdout } = await c.compose(['logs', other]);
+    expect(stdout).toContain('pgsynth: cloning the primary (the peer that accepts writes)');
+    const ids = [...writer!.acked];
+    await eventually(async () => Number(await c.psql(other, `SELECT count(*) FROM acked WHERE id = ANY('{${ids.join(',')}}'::int[])`, 'app')) === ids.length, `every acknowledged id on the new ${other}`, 30_000);
+    expect(await c.psql(other, 'SELECT pg_is_in_recovery()')).toBe('t');
+  }, 200_000);
+
   it('started again, the old primary rejoins as a standby of the new one (pg_rewind), never a second primary', async () => {
     await c.compose(['start', 'pg-primary']);
     await eventually(async () => (await c.psql('pg-primary', 'SELECT pg_is_in_recovery()').catch(() => '')) === 't', 'pg-primary answering as a standby', 120_000);
