@@ -192,7 +192,7 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
     await eventually(async () => (await replication(c, 'pg-primary')).length === 2, 'both standbys streaming', 30_000);
     // No second initdb or base backup: the logs say the nodes started on their data.
     const { stdout } = await c.compose(['logs', 'pg-primary', 'pg-replica1']);
-    expect(stdout).not.toMatch(/initdb \/var|cloning pg-primary/);
+    expect(stdout).not.toMatch(/initdb \/var|pgsynth: cloning/);
   }, 300_000);
 
   it('after a config change, synth and up -d recreate exactly the services whose files changed, and the cluster converges', async () => {

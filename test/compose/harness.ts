@@ -196,11 +196,11 @@ export class ComposeCluster {
   }
 
   /** psql as the superuser over the primary's (or a node's) socket, inside its container. */
-  async psql(service: string, sqlText: string): Promise<string> {
+  async psql(service: string, sqlText: string, database = 'postgres'): Promise<string> {
     const node = this.spec.postgres.find((n) => n.id === service);
     if (!node) throw new Error(`no PostgreSQL node ${service}`);
     const where = ['-h', node.paths.socketDir, '-p', String(node.port.listenPort)];
-    const { stdout } = await this.compose(['exec', '-T', service, 'psql', '-XAtq', ...where, '-U', this.spec.roles.superuser.name, '-d', 'postgres', '-c', sqlText]);
+    const { stdout } = await this.compose(['exec', '-T', service, 'psql', '-XAtq', ...where, '-U', this.spec.roles.superuser.name, '-d', database, '-c', sqlText]);
     return stdout.trim();
   }
 

@@ -3,6 +3,7 @@ import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { renderBootstrapSql } from './bootstrap-sql.js';
+import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
 import { nodeTitle } from './node-title.js';
 import { BOOTSTRAP_DONE } from './primary-init-script.js';
 
@@ -15,10 +16,15 @@ import { BOOTSTRAP_DONE } from './primary-init-script.js';
  * listens on the Unix socket only until it has once succeeded, and `exec postgres`.
  */
 export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNodeSpec): string {
+  const peers = primary.member !== undefined && primary.member.peers.length > 0;
   const superuser = spec.roles.superuser;
   const passwordVar = shellVariable(superuser.passwordEnv);
   const q = shellQuote;
-  const passwords = [passwordVar, ...renderBootstrapSql(spec, primary).passwordSettings.map(({ env }) => shellVariable(env))];
+  const passwords = [
+    passwordVar,
+    ...renderBootstrapSql(spec, primary).passwordSettings.map(({ env }) => shellVariable(env)),
+    ...(peers ? [shellVariable(spec.roles.replication.passwordEnv)] : []),
+  ];
   // During the bootstrap no client but init.sh may connect (listen_addresses ''), and no commit
   // may wait for a standby that cannot exist yet.
   const bootstrapOptions = "-c config_file=$CONFIG_FILE -c listen_addresses='' -c synchronous_standby_names=''";
@@ -32,6 +38,12 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '# init.sh (roles, slots, the database) has once finished, it runs on a server listening on the',
     '# Unix socket only, and again on the next start if it was cut off. Then postgres runs with the',
     '# generated postgresql.conf. Nothing here ever deletes data. Arguments are passed on to postgres.',
+    ...(peers
+      ? [
+          '# After a failover this node, back, asks its peers first: when one was promoted in its place it',
+          '# rejoins as that node\'s standby (pg_rewind) and never serves as a second primary.',
+        ]
+      : []),
     'set -Eeuo pipefail',
     '',
     `export PGDATA=${q(primary.paths.dataDir)}`,
@@ -41,6 +53,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     `readonly CONFIG_FILE=${q(`${primary.paths.configDir}/postgresql.conf`)}`,
     `readonly INIT_SCRIPT=${q(`${primary.paths.configDir}/init.sh`)}`,
     `readonly DONE="$PGDATA/${BOOTSTRAP_DONE}"`,
+    ...(peers ? peerConstants(spec, primary) : []),
     '',
     'die() {',
     '  echo "pgsynth: $*" >&2',
@@ -48,6 +61,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '}',
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
+    ...(peers ? [FENCE_FUNCTION] : []),
     '',
     loadSecrets(passwords),
     'mkdir -p "$PGDATA"',
@@ -57,9 +71,12 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
     '  mkdir -p "$PGHOST"',
     '  if [[ "$(stat -c %U "$PGHOST")" != postgres ]]; then chown postgres:postgres "$PGHOST"; fi',
+    ...(peers ? ['  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi'] : []),
     '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
     'fi',
     '',
+    ...(peers ? [...writePassfile(spec), ''] : []),
+    'fresh=0',
     'if [[ ! -f "$PGDATA/PG_VERSION" ]]; then',
     '  [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]] ||',
     '    die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to initialize it."',
@@ -68,8 +85,18 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '  echo "pgsynth: initdb $PGDATA"',
     '  # The password reaches initdb through a pipe, never a command line or a file.',
     `  initdb --username=${q(superuser.name)} --pwfile=<(printf '%s\\n' "$${passwordVar}") --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8`,
+    '  fresh=1',
     'fi',
     '',
+    ...(peers
+      ? [
+          '# A fresh data directory has no peer that could have replaced it.',
+          'if (( ! fresh )); then fence_former_primary; fi',
+          '# A standby holds the bootstrap as the primary it follows replicated it.',
+          'if [[ -f "$PGDATA/standby.signal" && ! -f "$DONE" ]]; then touch "$DONE"; fi',
+          '',
+        ]
+      : []),
     'if [[ ! -f "$DONE" ]]; then',
     '  echo "pgsynth: bootstrap (roles, slots, database) on a server listening on the Unix socket only"',
     `  pg_ctl --wait --silent --options="${bootstrapOptions}" start`,

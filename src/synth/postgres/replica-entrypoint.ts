@@ -3,7 +3,8 @@ import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
-import { replicaPassfile, replicaRole, replicationConninfo } from './replication-conninfo.js';
+import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
+import { replicaRole, replicationConninfo } from './replication-conninfo.js';
 
 // The standby container's entrypoint: clone the primary once into an empty data directory, then
 // run whatever data is there on every later start. It never deletes data (the common `rm -rf` of
@@ -33,11 +34,6 @@ function slotArguments(spec: ClusterSpec): string[] {
   ];
 }
 
-/** A field of a password file line: `\` and `:` are escaped. */
-function passfileField(value: string | number): string {
-  return String(value).replace(/[\\:]/g, (c) => `\\${c}`);
-}
-
 /**
  * The replica's entrypoint: as root it hands PGDATA to postgres and re-executes itself as
  * postgres; as postgres it writes the password file, clones the primary into an empty PGDATA (never
@@ -48,9 +44,6 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
   const replication = spec.roles.replication;
   const passwordVar = shellVariable(replication.passwordEnv);
   const primaryLog = spec.target === 'compose' ? ' (docker compose logs $PRIMARY)' : '';
-  // Any peer, any database: after a failover the standby streams from another node, and pg_rewind
-  // reads the new primary through an ordinary connection.
-  const passfileMatch = ['*', '*', '*', passfileField(replication.name)].join(':');
   const q = shellQuote;
 
   return [
@@ -67,12 +60,10 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     `export PGDATA=${q(replica.paths.dataDir)}`,
     postgresPath(spec),
     `readonly CONFIG_FILE=${q(`${replica.paths.configDir}/postgresql.conf`)}`,
-    `readonly PASSFILE=${q(replicaPassfile(spec, replica))}`,
     `readonly PRIMARY=${q(upstreamId)}`,
     `readonly PRIMARY_HOST=${q(upstream.host)}`,
     `readonly PRIMARY_PORT=${q(upstream.port)}`,
-    '# host:port:database:user of the password file line.',
-    `readonly PASSFILE_MATCH=${q(passfileMatch)}`,
+    ...peerConstants(spec, replica),
     `readonly CONNINFO=${q(replicationConninfo(spec, replica, { passfile: false }))}`,
     ...(slotName !== null ? [`readonly SLOT=${q(slotName)}`] : []),
     '',
@@ -82,6 +73,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '}',
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
+    FENCE_FUNCTION,
     '',
     loadSecrets([passwordVar]),
     'mkdir -p "$PGDATA"',
@@ -93,38 +85,34 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
     'fi',
     '',
-    '# primary_conninfo names no password: libpq reads it from the password file, rewritten on every',
-    `# start so that a new ${passwordVar} takes effect with a restart.`,
-    `secret=\${${passwordVar}:-}`,
-    `[[ -n "$secret" ]] || die ${q(`${passwordVar} is not set or empty: it holds the password of the replication role '${replication.name}'.`)}`,
-    `[[ "$secret" != *[$'\\n\\r']* ]] || die ${q(`${passwordVar} contains a line break, which a password file cannot hold.`)}`,
-    `secret=\${secret//\\\\/\\\\\\\\}`,
-    `secret=\${secret//:/\\\\:}`,
-    `(umask 077 && printf '%s:%s\\n' "$PASSFILE_MATCH" "$secret" >"$PASSFILE")`,
-    'chmod 0600 "$PASSFILE"',
-    'unset secret',
+    ...writePassfile(spec),
     '',
     'if [[ -f "$PGDATA/PG_VERSION" ]]; then',
     '  # pg_basebackup writes backup_manifest last: without it the clone was cut off midway, and',
     '  # starting it would replay onto missing files.',
     '  [[ -f "$PGDATA/backup_manifest" ]] ||',
     '    die "$PGDATA holds an unfinished clone (PG_VERSION but no backup_manifest). Nothing was deleted: empty it yourself to clone $PRIMARY again."',
-    '  # The config says this node is a standby: a promotion lasts until the next restart unless',
-    '  # cluster.config.ts makes this node the primary.',
-    '  touch "$PGDATA/standby.signal"',
-    '  echo "pgsynth: starting the standby in $PGDATA"',
+    '  # A clone never started yet (backup_label still there) lost its standby.signal to a stop right',
+    '  # after pg_basebackup.',
+    '  if [[ -f "$PGDATA/backup_label" && ! -f "$PGDATA/standby.signal" ]]; then touch "$PGDATA/standby.signal"; fi',
+    '  # Without standby.signal this node was promoted (failover): it stays the primary unless a peer',
+    '  # is the primary on a newer timeline, which it then rejoins as a standby.',
+    '  fence_former_primary',
+    '  echo "pgsynth: starting on the data in $PGDATA ($([[ -f "$PGDATA/standby.signal" ]] && echo standby || echo primary))"',
     'elif [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]]; then',
-    '  # Asked as the replication role over the replication protocol, which pg_hba.conf admits: a plain',
-    "  # check would meet the final reject line and leave a FATAL in the primary's log.",
+    '  # Whichever peer accepts writes: the initial primary, or the node promoted after it was lost.',
+    '  # Asked as the replication role on database postgres, which pg_hba.conf admits (failover and',
+    "  # pg_rewind use it): libpq's target_session_attrs skips the standbys.",
     `  for (( attempt = 1; attempt <= ${WAIT_ATTEMPTS}; attempt++ )); do`,
-    `    pg_isready --quiet --dbname="$CONNINFO replication=true" --timeout=${WAIT_SECONDS} && break`,
+    `    PGPASSFILE="$PASSFILE" PGCONNECT_TIMEOUT=${WAIT_SECONDS} psql -X -A -t -q -w --dbname="$CONNINFO dbname=postgres" --command='SELECT 1' >/dev/null 2>&1 && break`,
     `    (( attempt < ${WAIT_ATTEMPTS} )) ||`,
-    `      die "$PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT did not accept connections within ${WAIT_ATTEMPTS * WAIT_SECONDS} s; see its log${primaryLog}."`,
-    `    echo "pgsynth: waiting for $PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT ($attempt/${WAIT_ATTEMPTS})"`,
+    `      die "no peer ($PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT first) accepted a read-write connection within ${WAIT_ATTEMPTS * WAIT_SECONDS} s; see its log${primaryLog}."`,
+    `    echo "pgsynth: waiting for a primary ($PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT, or a peer promoted after it) ($attempt/${WAIT_ATTEMPTS})"`,
     `    sleep ${WAIT_SECONDS}`,
     '  done',
     ...(slotName !== null ? slotArguments(spec) : []),
-    '  echo "pgsynth: cloning $PRIMARY into $PGDATA"',
+    '  # The peer that accepts writes: $PRIMARY, or the node promoted after it was lost.',
+    '  echo "pgsynth: cloning the primary (the peer that accepts writes) into $PGDATA"',
     '  # No --write-recovery-conf: primary_conninfo lives in the generated postgresql.conf, and a copy',
     '  # in postgresql.auto.conf would override it.',
     '  PGPASSFILE="$PASSFILE" pg_basebackup --pgdata="$PGDATA" --wal-method=stream --checkpoint=fast \\',

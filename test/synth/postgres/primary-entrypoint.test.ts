@@ -80,6 +80,8 @@ describe(`the primary entrypoint on the host's PostgreSQL ${host.major}`, () => 
     expect(existsSync(join(primary.paths.dataDir, 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(primary.paths.dataDir, 'pgsynth-bootstrap.done'))).toBe(false);
     expect(existsSync(join(primary.paths.dataDir, 'postmaster.pid'))).toBe(false);
+    // A fresh initdb asks no peer: nothing could have replaced it.
+    expect(result.stdout + result.stderr).not.toContain('no peer is a primary');
   });
 
   it('the next start runs the bootstrap again, then serves with the generated config: SCRAM logins over TCP', async () => {
@@ -101,5 +103,7 @@ describe(`the primary entrypoint on the host's PostgreSQL ${host.major}`, () => 
     const before = server!.log().length;
     server = await startServer('bash', [script], { dataDir: primary.paths.dataDir, logFile: join(root.dir, 'primary.log'), env: env(PASSWORDS), timeoutMs: 60_000 });
     expect(server.log().slice(before)).not.toMatch(/pgsynth: (initdb|bootstrap)/);
+    // Fencing: it last ran as a primary, so it asked its peer (nothing listens there) first.
+    expect(server.log().slice(before)).toContain('pgsynth: no peer is a primary on a newer timeline than 1 (or none answers): starting as the primary');
   });
 });

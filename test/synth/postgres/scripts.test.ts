@@ -153,3 +153,43 @@ describe('renderReplicaEntrypoint', () => {
     expect(script).not.toContain('READ_REPLICATION_SLOT');
   });
 });
+
+describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => {
+  const spec = readmeExample().resolve({ target: 'compose' });
+  const primary = renderPrimaryEntrypoint(spec, spec.postgres[0]!);
+  const replica = renderReplicaEntrypoint(spec, spec.postgres[1]!);
+
+  it('defines fence_former_primary once in each, with the peers of that node', () => {
+    for (const text of [primary, replica]) expect(text.split('fence_former_primary() {').length).toBe(2);
+    expect(primary).toContain('readonly PEERS=(pg-replica1:5432 pg-replica2:5432)');
+    expect(replica).toContain('readonly PEERS=(pg-primary:5432 pg-replica2:5432)');
+  });
+
+  it('asks only when standby.signal is missing, rejoins a newer timeline with single-user recovery then pg_rewind, and refuses on a failed rewind', () => {
+    expect(primary).toContain('[[ -f "$PGDATA/standby.signal" ]] && return 0');
+    expect(primary).toContain('if (( timeline > own )); then');
+    const single = primary.indexOf('postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null');
+    const rewind = primary.indexOf('pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA"');
+    const signal = primary.indexOf('touch "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
+    expect(single).toBeGreaterThan(0);
+    expect(rewind).toBeGreaterThan(single);
+    expect(signal).toBeGreaterThan(rewind);
+    expect(primary).toContain('die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted');
+    expect(primary).not.toMatch(/rm -rf|rm -r /);
+  });
+
+  it("the primary skips it on its first start (fresh initdb), runs it before the bootstrap and writes the replication password file", () => {
+    expect(primary).toContain('  fresh=1\nfi');
+    expect(primary.indexOf('if (( ! fresh )); then fence_former_primary; fi')).toBeLessThan(primary.indexOf('if [[ ! -f "$DONE" ]]; then'));
+    expect(primary).toContain('(umask 077 && printf');
+    expect(primary).toMatch(/unset SHOP_POSTGRES_PASSWORD SHOP_REPLICATION_PASSWORD/);
+  });
+
+  it('a replica keeps a promotion across restarts (no unconditional standby.signal) and waits for any read-write peer', () => {
+    expect(replica).not.toMatch(/^ {2}touch "\$PGDATA\/standby.signal"\n {2}echo "pgsynth: starting/m);
+    expect(replica).toContain('if [[ -f "$PGDATA/backup_label" && ! -f "$PGDATA/standby.signal" ]]; then touch "$PGDATA/standby.signal"; fi');
+    expect(replica).toContain('  fence_former_primary\n');
+    expect(replica).toContain('psql -X -A -t -q -w --dbname="$CONNINFO dbname=postgres"');
+    expect(replica).not.toContain('pg_isready');
+  });
+});
