@@ -270,8 +270,8 @@ describe('docker-compose.yml with secretFiles: passwords as compose secrets, not
     expect(parsed.secrets).toEqual(Object.fromEntries(s.secrets.map(({ env }) => [env, { file: `./secrets/${env}` }])));
     expect(parsed.services['pg-replica1']!.secrets).toEqual(['SHOP_REPLICATION_PASSWORD']);
     expect(parsed.services['pg-replica1']!.environment).toEqual({ SHOP_REPLICATION_PASSWORD_FILE: '/run/secrets/SHOP_REPLICATION_PASSWORD' });
-    // The replication password: failover.sh promotes and makes slots over libpq as that role.
-    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD', 'SHOP_REPLICATION_PASSWORD']);
+    // No replication password: compose fails over by hand unless failover: 'automatic' (then failover.sh needs it).
+    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD']);
     expect(parsed.services['haproxy']!.secrets).toEqual(['SHOP_HAPROXY_STATS_PASSWORD']);
     // No value, no ${VAR} reference to .env anywhere.
     expect(text).not.toMatch(/\$\{[A-Z_]+:\?/);
