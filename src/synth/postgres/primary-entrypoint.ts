@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
+import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { renderBootstrapSql } from './bootstrap-sql.js';
 import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
 import { nodeTitle } from './node-title.js';
@@ -55,10 +55,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     `readonly DONE="$PGDATA/${BOOTSTRAP_DONE}"`,
     ...(peers ? peerConstants(spec, primary) : []),
     '',
-    'die() {',
-    '  echo "pgsynth: $*" >&2',
-    '  exit 1',
-    '}',
+    DIE_FUNCTION,
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
     ...(peers ? [FENCE_FUNCTION] : []),

@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
+import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
 import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
 import { replicaRole, replicationConninfo } from './replication-conninfo.js';
@@ -67,10 +67,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     `readonly CONNINFO=${q(replicationConninfo(spec, replica, { passfile: false }))}`,
     ...(slotName !== null ? [`readonly SLOT=${q(slotName)}`] : []),
     '',
-    'die() {',
-    '  echo "pgsynth: $*" >&2',
-    '  exit 1',
-    '}',
+    DIE_FUNCTION,
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
     FENCE_FUNCTION,
