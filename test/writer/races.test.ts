@@ -72,7 +72,8 @@ describe('a symlink swapped in during a run', () => {
     const outside = join(root, 'outside');
     mkdirSync(outside);
     writeFiles(files('v0'), { outDir });
-    const swapper = spawn('bash', ['-c', `cd ${JSON.stringify(outDir)}; while :; do mv a a.real 2>/dev/null && ln -s ${JSON.stringify(outside)} a; rm -f a; mv a.real a 2>/dev/null; done`], { stdio: 'ignore' });
+    const swapper = spawn('bash', ['-c', `cd ${JSON.stringify(outDir)}; while :; do mv a a.real 2>/dev/null && ln -s ${JSON.stringify(outside)} a; rm -f a; mv a.real a 2>/dev/null; done`], { stdio: 'ignore', detached: true });
+    const exited = new Promise((resolve) => swapper.once('exit', resolve));
     const outcomes: Record<string, number> = {};
     try {
       for (let run = 1; run <= 30; run++) {
@@ -87,7 +88,10 @@ describe('a symlink swapped in during a run', () => {
         await new Promise((r) => setTimeout(r, 1));
       }
     } finally {
-      swapper.kill('SIGKILL');
+      // The whole group (bash and the mv or ln it runs), and wait: a child still renaming would
+      // make the temp directory's removal fail.
+      process.kill(-swapper.pid!, 'SIGKILL');
+      await exited;
     }
     console.log(`symlink race, 30 runs: ${JSON.stringify(outcomes)}`);
     expect(readdirSync(outside)).toEqual([]);
