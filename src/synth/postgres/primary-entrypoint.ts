@@ -73,7 +73,8 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     'fi',
     '',
     ...(peers ? [...writePassfile(spec), ''] : []),
-    'fresh=0',
+    // Only a node with peers asks them whether it was replaced; without peers `fresh` has no reader.
+    ...(peers ? ['fresh=0'] : []),
     'if [[ ! -f "$PGDATA/PG_VERSION" ]]; then',
     '  [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]] ||',
     '    die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to initialize it."',
@@ -82,7 +83,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '  echo "pgsynth: initdb $PGDATA"',
     '  # The password reaches initdb through a pipe, never a command line or a file.',
     `  initdb --username=${q(superuser.name)} --pwfile=<(printf '%s\\n' "$${passwordVar}") --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8`,
-    '  fresh=1',
+    ...(peers ? ['  fresh=1'] : []),
     'fi',
     '',
     ...(peers
