@@ -243,10 +243,12 @@ describe('README topology under startLocalCluster', () => {
     await eventually(async () => (await poolNodes()).find((n) => n.port === ports.replica2)?.status === 'down', 'Pgpool to detach pg-replica2', 15_000);
     await local.startService('pg-replica2');
     await eventually(async () => (await rowsOn('pg-replica2', 'SELECT count(*) AS n FROM while_away')) === 100, 'pg-replica2 to catch up');
-    const node = (await poolNodes()).find((n) => n.port === ports.replica2);
+    // Pgpool-II 4.3 restarts its children after the attach: a session opened at that instant can be
+    // cut, and a client reconnects (docs/troubleshooting.md). So each step here tries again.
+    const node = await eventually(async () => (await poolNodes()).find((n) => n.port === ports.replica2), 'pg-replica2 in SHOW pool_nodes');
     expect(['up', 'waiting']).toContain(node?.status);
-    const before = (await selectCounts())[ports.replica2] ?? 0;
-    await balancedSelects(30, 'while_away');
-    expect((await selectCounts())[ports.replica2] ?? 0).toBeGreaterThan(before);
+    const before = (await eventually(selectCounts, 'select counts'))[ports.replica2] ?? 0;
+    await eventually(async () => (await balancedSelects(30, 'while_away'), true), '30 balanced selects');
+    expect((await eventually(selectCounts, 'select counts'))[ports.replica2] ?? 0).toBeGreaterThan(before);
   }, 40_000);
 });
