@@ -71,10 +71,14 @@ export async function dropStaleSlots(ctx: LocalRuntime, node: PostgresNodeSpec):
 export async function ensurePrimarySlots(ctx: LocalRuntime, primary: PostgresNodeSpec): Promise<void> {
   const slots = primary.member?.slotsWhenPrimary ?? primary.primary?.slots ?? [];
   if (slots.length === 0) return;
-  await query(
-    ctx.superuserConn(primary),
-    `SELECT count(pg_catalog.pg_create_physical_replication_slot(s, true)) FROM unnest($1::text[]) AS s
-      WHERE s NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)`,
-    [slots],
-  );
+  const make = () =>
+    query(
+      ctx.superuserConn(primary),
+      `SELECT count(pg_catalog.pg_create_physical_replication_slot(s, true)) FROM unnest($1::text[]) AS s
+        WHERE s NOT IN (SELECT slot_name FROM pg_catalog.pg_replication_slots)`,
+      [slots],
+    );
+  // Pgpool's failover.sh makes the same slots right after a promotion: a slot made between the
+  // check and the create (duplicate_object) is there, which is all this wants.
+  await make().catch((error: { code?: string }) => (error.code === '42710' ? make() : Promise.reject(error)));
 }
