@@ -141,10 +141,10 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   }
   if (ctx.running(id)) await stopOneService(ctx, id);
   if (options.reclone) moveAside(ctx, node);
-  const wasPrimary = stateOf(states, id).standby === false || options.reclone !== true;
   await ensureStandby(ctx, node, primary.node, { primaryFresh: false, rewind: true });
   await waitReplicasStreaming(ctx, primary.node, [node]);
-  if (wasPrimary) await dropStaleSlots(ctx, node);
+  // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
+  await dropStaleSlots(ctx, node);
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id) && p.backends.some((b) => b.nodeId === id))) {
     await ctx.progress.step(`${pool.id}: attach ${id}`, () => reattachRunningBackends(ctx, pool, new Set([id])));
     await waitPgpoolReady(ctx, pool);
