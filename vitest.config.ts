@@ -10,9 +10,14 @@ import SummaryReporter from './test/support/summary-reporter.js';
 const UNIT_SCOPE = process.env.PGSYNTH_TEST_SCOPE === 'unit';
 const REAL_PROCESS_FILES = [
   'test/e2e/**',
-  'test/local/stack.test.ts',
-  'test/local/failures.test.ts',
-  'test/synth/postgres/real-cluster.test.ts',
+  'test/compose/**',
+  'test/backup/pitr.test.ts',
+  'test/docs/docs-suite.test.ts',
+  'test/process/stack.test.ts',
+  'test/process/failures.test.ts',
+  'test/render/postgres/real-cluster.test.ts',
+  'test/render/postgres/primary-entrypoint.test.ts',
+  'test/settings/string-checks.test.ts',
   'test/golden/real-tools.test.ts',
   'test/package/consumer.test.ts',
   'test/writer/crash.test.ts',

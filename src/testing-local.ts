@@ -1,12 +1,12 @@
 import type { Cluster } from './model/cluster.js';
 import type { ClusterSpec } from './model/spec.js';
-import { downSpec } from './up/down.js';
-import type { ProgressSink } from './up/progress.js';
-import { startOneService, stopOneService, upLocal } from './up/up.js';
-import { promoteNode, rejoinNode, switchover } from './up/failover.js';
-import { runningPrimary } from './up/topology.js';
-import { waitFor } from './local/wait.js';
-import { appRoleFor, localUrls, type LocalUrls } from './up/urls.js';
+import { downSpec } from './local/down.js';
+import type { ProgressSink } from './local/progress.js';
+import { startOneService, stopOneService, upLocal } from './local/up.js';
+import { promoteNode, rejoinNode, switchover } from './local/failover.js';
+import { runningPrimary } from './local/topology.js';
+import { waitFor } from './process/wait.js';
+import { appRoleFor, localUrls, type LocalUrls } from './local/urls.js';
 
 // `startLocalCluster`: the cluster of a config running on this host (what `synth up` starts),
 // for integration tests in a consumer's repo, e.g. from a vitest globalSetup.

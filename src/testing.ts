@@ -3,7 +3,7 @@
  * `synth up`'s runtime) `startLocalCluster` for integration tests against real servers.
  * @packageDocumentation
  */
-export { synthToMemory } from './synth/synthesize.js';
+export { synthToMemory } from './writer/synthesize.js';
 export { startLocalCluster } from './testing-local.js';
 export type * from './testing-local.js';
 // Installs the rules behind Cluster.validate(), which synthToMemory and startLocalCluster call.

@@ -29,7 +29,7 @@ export const EXIT_CODES: readonly { code: ExitCode; meaning: string }[] = [
 /** Local-runtime error codes that refuse files on disk rather than fail at runtime. */
 const REFUSALS = new Set(['NOT_A_LOCAL_CLUSTER']);
 
-/** Error classes of the local runtime (src/local/errors.ts), matched by name to keep them off the synth path. */
+/** Error classes of the local runtime (src/process/errors.ts), matched by name to keep them off the synth path. */
 const RUNTIME_ERRORS = new Set(['LocalSetupError', 'LocalRunError']);
 
 /** The exit code of a user-facing error (one that carries a message and a fix). */

@@ -3,7 +3,7 @@ import { SUPPORTED_MAJORS, type PostgresMajor } from '../settings/catalog.js';
 import { ConstructNode } from './node.js';
 import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { envPrefix, secret, type SecretRef } from './secret.js';
-import { resolveCluster, type ResolveOptions, type ValidateOptions } from './resolve.js';
+import { resolveCluster, type ResolveOptions, type ValidateOptions } from './resolve/index.js';
 import type { ClusterSpec } from './spec.js';
 import type { Diagnostic } from '../diagnostic.js';
 

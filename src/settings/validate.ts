@@ -20,7 +20,7 @@ export type SettingsInput = Readonly<Record<string, SettingValue | undefined>> |
  * Every problem with `settings` on PostgreSQL `major`, in the order the settings were given
  * (a setting can have two: a parameter pgsynth owns, given a value it would refuse anyway),
  * then the combinations the server refuses.
- * An empty list means each value, written with confValue (src/synth/conf-writer.ts), is accepted by that server.
+ * An empty list means each value, written with confValue (src/render/conf-writer.ts), is accepted by that server.
  * `written` names the parameters the caller writes itself, refused like the controlled ones.
  */
 export function validateSettings(major: PostgresMajor, settings: SettingsInput, written?: WrittenByPgsynth): SettingIssue[] {

@@ -1,3 +1,3 @@
 // Moved to src/diagnostic.ts, below both the model and the validators. Kept only for the files in
-// src/up/ that still import this path; delete it once they import ../diagnostic.js.
+// src/local/ that still import this path; delete it once they import ../diagnostic.js.
 export * from '../diagnostic.js';

@@ -1,5 +1,5 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
-import { pgsynthWrittenSettings } from '../synth/postgres/postgresql-conf.js';
+import { pgsynthWrittenSettings } from '../render/postgres/postgresql-conf.js';
 import { validateSettings, type ControlledSetting, type WrittenByPgsynth } from '../settings/validate.js';
 import type { Diagnostic } from '../diagnostic.js';
 

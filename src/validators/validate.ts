@@ -1,5 +1,5 @@
 import { installClusterValidator, type Cluster } from '../model/cluster.js';
-import { resolveCluster, type ValidateOptions } from '../model/resolve.js';
+import { resolveCluster, type ValidateOptions } from '../model/resolve/index.js';
 import type { ClusterSpec } from '../model/spec.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { RULES } from './registry.js';
@@ -26,7 +26,7 @@ export function checkSpec(spec: ClusterSpec, rules: readonly Rule[] = RULES): Di
   return out;
 }
 
-export type { ValidateOptions } from '../model/resolve.js';
+export type { ValidateOptions } from '../model/resolve/index.js';
 
 /** Every diagnostic for a cluster across the address plans asked for, each reported once. */
 export function validateCluster(cluster: Cluster, options: ValidateOptions = {}): Diagnostic[] {

@@ -1,5 +1,5 @@
 // Layers import only downward: config/model → validators → renderers → writer, the local process
-// toolkit beside them, `synth up`'s orchestration and the CLI on top. Every relative import in
+// toolkit beside them, the local target's orchestration (`synth up`) and the CLI on top. Every relative import in
 // src/ (type-only ones too, and dynamic import()) is checked; a violation names both files.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -15,11 +15,11 @@ const LAYERS: { name: string; files: RegExp }[] = [
   { name: 'model', files: /^model\// },
   // The local process toolkit (processes, ports, binaries): beside the validators, renderers and
   // writer, which never import it (checked below); only `synth up` and the CLI use it.
-  { name: 'local', files: /^local\// },
+  { name: 'process', files: /^process\// },
   { name: 'validators', files: /^validators\// },
-  { name: 'renderers', files: /^synth\/((postgres|pgpool|haproxy|compose|backup)\/|(conf-writer|marker|shell|container-shell|generated-file)\.ts$)/ },
-  { name: 'writer', files: /^synth\/(writer|atomic-write|check|manifest|safe-path|synthesize|dir-handles|write-lock)\.ts$/ },
-  { name: 'up', files: /^up\// },
+  { name: 'renderers', files: /^render\// },
+  { name: 'writer', files: /^writer\// },
+  { name: 'local target', files: /^local\// },
   { name: 'cli', files: /^cli\// },
   { name: 'entry points', files: /^(index|testing|testing-local)\.ts$/ },
 ];
@@ -29,8 +29,8 @@ const EXCEPTIONS: { from: string; to: string; why: string }[] = [
   // One declaration per fact: `settings` refuses exactly the parameters the renderer writes, and
   // PGS025 checks exactly the values it writes, so both ask the (pure) renderer instead of
   // keeping a second list in step.
-  { from: 'validators/settings-check.ts', to: 'synth/postgres/postgresql-conf.ts', why: 'the parameters pgsynth writes are refused in settings' },
-  { from: 'validators/rules/written-values-in-range.ts', to: 'synth/postgres/postgresql-conf.ts', why: 'the values pgsynth writes are range-checked' },
+  { from: 'validators/settings-check.ts', to: 'render/postgres/postgresql-conf.ts', why: 'the parameters pgsynth writes are refused in settings' },
+  { from: 'validators/rules/written-values-in-range.ts', to: 'render/postgres/postgresql-conf.ts', why: 'the values pgsynth writes are range-checked' },
 ];
 
 function layerOf(file: string): number {
@@ -63,7 +63,7 @@ export function violations(files: Record<string, string>): string[] {
       if (EXCEPTIONS.some((e) => e.from === file && e.to === target)) continue;
       if (layerOf(target) > layerOf(file)) {
         found.push(`src/${file} (${LAYERS[layerOf(file)]!.name}) imports src/${target} (${LAYERS[layerOf(target)]!.name}, a higher layer)`);
-      } else if (target.startsWith('local/') && /^(validators|renderers|writer)$/.test(LAYERS[layerOf(file)]!.name)) {
+      } else if (target.startsWith('process/') && /^(validators|renderers|writer)$/.test(LAYERS[layerOf(file)]!.name)) {
         found.push(`src/${file} (${LAYERS[layerOf(file)]!.name}) imports src/${target}: the local process toolkit sits beside it`);
       } else if (target.startsWith('validators/rules/') && !file.startsWith('validators/')) {
         found.push(`src/${file} reaches into a rule's file src/${target}: move what it needs below the validators`);
@@ -93,17 +93,17 @@ describe('import direction over src/', () => {
       violations({
         'model/x.ts': "import { validateCluster } from '../validators/validate.js';\n",
         'model/y.ts': "import type {\n  Rule,\n} from '../validators/rule.js';\n",
-        'synth/postgres/z.ts': "const w = await import('../writer.js');\n",
-        'up/p.ts': "import { hostPortUses } from '../validators/rules/host-ports-unique.js';\n",
-        'synth/haproxy/w.ts': "import { findFreePort } from '../../local/ports.js';\n",
-        'cli/ok.ts': "import { upLocal } from '../up/up.js';\nexport { RULES } from '../validators/registry.js';\n",
+        'render/postgres/z.ts': "const w = await import('../../writer/writer.js');\n",
+        'local/p.ts': "import { hostPortUses } from '../validators/rules/host-ports-unique.js';\n",
+        'render/haproxy/w.ts': "import { findFreePort } from '../../process/ports.js';\n",
+        'cli/ok.ts': "import { upLocal } from '../local/up.js';\nexport { RULES } from '../validators/registry.js';\n",
       }),
     ).toEqual([
       'src/model/x.ts (model) imports src/validators/validate.ts (validators, a higher layer)',
       'src/model/y.ts (model) imports src/validators/rule.ts (validators, a higher layer)',
-      'src/synth/postgres/z.ts (renderers) imports src/synth/writer.ts (writer, a higher layer)',
-      "src/up/p.ts reaches into a rule's file src/validators/rules/host-ports-unique.ts: move what it needs below the validators",
-      'src/synth/haproxy/w.ts (renderers) imports src/local/ports.ts: the local process toolkit sits beside it',
+      'src/render/postgres/z.ts (renderers) imports src/writer/writer.ts (writer, a higher layer)',
+      "src/local/p.ts reaches into a rule's file src/validators/rules/host-ports-unique.ts: move what it needs below the validators",
+      'src/render/haproxy/w.ts (renderers) imports src/process/ports.ts: the local process toolkit sits beside it',
     ]);
   });
 });

@@ -8,13 +8,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Backup, Cluster, Primary, Replica } from '../../src/index.js';
-import { findPostgresBinaries } from '../../src/local/binaries.js';
-import { findFreePorts } from '../../src/local/ports.js';
-import { chownTree, resolveRunAs, runTool } from '../../src/local/run-as.js';
+import { findPostgresBinaries } from '../../src/process/binaries.js';
+import { findFreePorts } from '../../src/process/ports.js';
+import { chownTree, resolveRunAs, runTool } from '../../src/process/run-as.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
-import { contextForSpec, type BackupContext } from '../../src/up/backup/context.js';
-import { backupStatusLine, checkBackups, listBackups, restoreBackup, takeBackup } from '../../src/up/backup/index.js';
-import { localStatus } from '../../src/up/status.js';
+import { contextForSpec, type BackupContext } from '../../src/local/backup/context.js';
+import { backupStatusLine, checkBackups, listBackups, restoreBackup, takeBackup } from '../../src/local/backup/index.js';
+import { localStatus } from '../../src/local/status.js';
 import { sql, sleep, workDir } from '../e2e/readme-cluster.js';
 
 const dir = workDir('pgsynth-backup-');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maxPostgresMajor } from '../../src/up/backup/context.js';
-import { restoreTarget } from '../../src/up/backup/restore.js';
-import { segmentName } from '../../src/up/backup/wal-continuity.js';
+import { maxPostgresMajor } from '../../src/local/backup/context.js';
+import { restoreTarget } from '../../src/local/backup/restore.js';
+import { segmentName } from '../../src/local/backup/wal-continuity.js';
 
 describe('restore --to', () => {
   it('latest replays the whole archive; a label restores that backup alone and promotes', () => {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, ExitCode, exitCodeOf } from '../../src/cli/exit-codes.js';
 import { runtimeCommand } from '../../src/cli/run.js';
-import { LocalRunError, LocalSetupError } from '../../src/local/errors.js';
-import { findFreePorts } from '../../src/local/ports.js';
-import { WriterError } from '../../src/synth/writer.js';
+import { LocalRunError, LocalSetupError } from '../../src/process/errors.js';
+import { findFreePorts } from '../../src/process/ports.js';
+import { WriterError } from '../../src/writer/writer.js';
 import { ConfigLoadError } from '../../src/cli/load-config.js';
 import { projectWith, README_CONFIG, synthCli } from './harness.js';
 

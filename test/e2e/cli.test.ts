@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Output } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
-import { isPortFree } from '../../src/local/ports.js';
+import { isPortFree } from '../../src/process/ports.js';
 import { SUPPORTED_POSTGRES_VERSIONS } from '../../src/model/cluster.js';
 import { hostPostgres } from '../support/binaries.js';
 import { readmePorts, sql, workDir, type ReadmePorts } from './readme-cluster.js';

@@ -6,9 +6,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { showPoolNodes, type PoolNode } from '../../src/local/pgpool.js';
+import { showPoolNodes, type PoolNode } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
-import { localStatus } from '../../src/up/status.js';
+import { localStatus } from '../../src/local/status.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
 

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
-import { findFreePorts } from '../../src/local/ports.js';
-import { showPoolNodes } from '../../src/local/pgpool.js';
+import { findFreePorts } from '../../src/process/ports.js';
+import { showPoolNodes } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
-import { localStatus } from '../../src/up/status.js';
+import { localStatus } from '../../src/local/status.js';
 import { eventually, sleep, sql, workDir, type ConnConfig } from './readme-cluster.js';
 
 const NODES = ['pg-primary', 'pg-replica1', 'pg-replica2'] as const;

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { isAlive } from '../../src/local/processes.js';
-import { isRoot } from '../../src/local/run-as.js';
+import { isAlive } from '../../src/process/processes.js';
+import { isRoot } from '../../src/process/run-as.js';
 import { startLocalCluster } from '../../src/testing-local.js';
-import type { LocalState } from '../../src/up/state.js';
+import type { LocalState } from '../../src/local/state.js';
 import { readmeCluster, readmePorts, workDir } from './readme-cluster.js';
 
 const dir = workDir('pgsynth-e2e-preflight-');

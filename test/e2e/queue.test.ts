@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, type HaproxyProps } from '../../src/index.js';
-import { backendServers } from '../../src/local/haproxy.js';
-import { findFreePorts } from '../../src/local/ports.js';
+import { backendServers } from '../../src/process/haproxy.js';
+import { findFreePorts } from '../../src/process/ports.js';
 import { sessionCeilings } from '../../src/model/ceilings.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
-import { basicAuth } from '../../src/up/haproxy-stats.js';
-import { localStatus } from '../../src/up/status.js';
-import { parseHaproxyCsv } from '../../src/local/haproxy.js';
+import { basicAuth } from '../../src/local/haproxy-stats.js';
+import { localStatus } from '../../src/local/status.js';
+import { parseHaproxyCsv } from '../../src/process/haproxy.js';
 import { sleep, workDir } from './readme-cluster.js';
 
 const CHILDREN = 4;

@@ -1,5 +1,5 @@
 import { isPgsynthError, type Diagnostic } from '../../src/validators/diagnostic.js';
-import { renderClusterFiles } from '../../src/synth/synthesize.js';
+import { renderClusterFiles } from '../../src/writer/synthesize.js';
 import { buildCluster, type ConfigPlan } from './config-arbitrary.js';
 
 // One config through the gate contract: refused by the builders or `validate` with diagnostics

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Cluster, Diagnostic } from '../../src/index.js';
-import { synthesize } from '../../src/synth/synthesize.js';
+import { synthesize } from '../../src/writer/synthesize.js';
 import { checkPostgresqlConf, type TestedMajor } from '../support/postgres-check.js';
 import { checkComposeYaml, checkHaproxyCfg, checkPgpoolConf } from '../support/real-tools.js';
 

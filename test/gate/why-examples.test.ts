@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PgPool, secret } from '../../src/index.js';
-import { synthesize } from '../../src/synth/synthesize.js';
+import { synthesize } from '../../src/writer/synthesize.js';
 import { shop } from '../validators/fixtures.js';
 import { expectRefused, expectWarned, expectWorks } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { renderPostgresqlConf } from '../../src/synth/postgres/index.js';
+import { renderPostgresqlConf } from '../../src/render/postgres/index.js';
 import { checkPostgresqlConf, type TestedMajor } from '../support/postgres-check.js';
 import { requireProgram } from '../support/binaries.js';
 import { checkComposeYaml, checkHaproxyCfg, checkPgpoolConf } from '../support/real-tools.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, type SettingSpec } from '../../src/settings/catalog.js';
 import { CONTROLLED_SETTINGS, validateSettings, type SettingValue } from '../../src/settings/validate.js';
-import { confValue } from '../../src/synth/conf-writer.js';
+import { confValue } from '../../src/render/conf-writer.js';
 import { baseUnitOf, MEMORY_UNITS, TIME_UNITS, unitsOf } from '../../src/settings/units.js';
 import { checkPostgresqlConf } from '../support/postgres-check.js';
 

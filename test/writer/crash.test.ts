@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
-import { checkFiles, writeFiles } from '../../src/synth/writer.js';
+import { checkFiles, writeFiles } from '../../src/writer/writer.js';
 import { crashFiles } from './crash-files.js';
 import { read, tempDir, tempFilesIn } from './helpers.js';
 
@@ -15,7 +15,7 @@ const KILL_AFTER_REPLACED = 20;
 /** A child-process script that loads the TypeScript writer through jiti and writes the new generation. */
 function writeDriver(dir: string): string {
   const jiti = pathToFileURL(createRequire(import.meta.url).resolve('jiti')).href;
-  const writer = fileURLToPath(new URL('../../src/synth/writer.ts', import.meta.url));
+  const writer = fileURLToPath(new URL('../../src/writer/writer.ts', import.meta.url));
   const files = fileURLToPath(new URL('./crash-files.ts', import.meta.url));
   const driver = join(dir, 'driver.mjs');
   writeFileSync(

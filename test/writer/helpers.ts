@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { MARKER_TEXT as MARKER } from '../../src/synth/marker.js';
-import type { GeneratedFile } from '../../src/synth/generated-file.js';
+import { MARKER_TEXT as MARKER } from '../../src/render/marker.js';
+import type { GeneratedFile } from '../../src/render/generated-file.js';
 
 /** A fresh directory under the OS temp dir, removed when the current test ends. */
 export function tempDir(): string {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFiles, writeFiles, WriterError } from '../../src/synth/writer.js';
+import { checkFiles, writeFiles, WriterError } from '../../src/writer/writer.js';
 import { generated, read, sha256, tempDir } from './helpers.js';
 
 // The writer under races: a symlink swapped in while it runs, a second run at the same time, a
@@ -125,7 +125,7 @@ describe('one run at a time', () => {
     const root = tempDir();
     const outDir = join(root, 'out');
     const jiti = pathToFileURL(createRequire(import.meta.url).resolve('jiti')).href;
-    const writer = fileURLToPath(new URL('../../src/synth/writer.ts', import.meta.url));
+    const writer = fileURLToPath(new URL('../../src/writer/writer.ts', import.meta.url));
     const helpers = fileURLToPath(new URL('./helpers.ts', import.meta.url));
     const driver = join(root, 'driver.mjs');
     writeFileSync(driver, [

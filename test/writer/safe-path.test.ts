@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WriterError, checkFiles, writeFiles } from '../../src/synth/writer.js';
+import { WriterError, checkFiles, writeFiles } from '../../src/writer/writer.js';
 import { generated, read, sha256, tempDir } from './helpers.js';
 
 function expectPGS902(run: () => unknown): WriterError {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFiles } from '../../src/synth/writer.js';
+import { writeFiles } from '../../src/writer/writer.js';
 import { generated, mode, read, sha256, snapshot, tempDir, tempFilesIn } from './helpers.js';
 
 const cluster = () => [

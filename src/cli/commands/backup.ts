@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { backupContext } from '../../up/backup/context.js';
-import { checkBackups, listBackups, restoreBackup, takeBackup, type BackupType } from '../../up/backup/index.js';
-import { formatSeconds } from '../../up/progress.js';
+import { backupContext } from '../../local/backup/context.js';
+import { checkBackups, listBackups, restoreBackup, takeBackup, type BackupType } from '../../local/backup/index.js';
+import { formatSeconds } from '../../local/progress.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { green, red, yellow, type Output } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { Cluster } from '../../model/cluster.js';
-import { openLocalRuntime, promoteNode, rejoinNode, switchover } from '../../up/index.js';
+import { openLocalRuntime, promoteNode, rejoinNode, switchover } from '../../local/index.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { green, type Output } from '../output.js';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, serviceIds, upLocal, type LocalRuntime } from '../../up/index.js';
-import { isServiceRunning, readState } from '../../up/state.js';
-import { formatSeconds } from '../../up/progress.js';
+import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, serviceIds, upLocal, type LocalRuntime } from '../../local/index.js';
+import { isServiceRunning, readState } from '../../local/state.js';
+import { formatSeconds } from '../../local/progress.js';
 import type { CliArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { dim, green, plural, printDiagnostics, yellow, type Output } from '../output.js';

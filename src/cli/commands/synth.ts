@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { synthesize } from '../../synth/synthesize.js';
-import { checkFiles, outDirProblem, writeFiles, WriterError } from '../../synth/writer.js';
+import { synthesize } from '../../writer/synthesize.js';
+import { checkFiles, outDirProblem, writeFiles, WriterError } from '../../writer/writer.js';
 import { ExitCode } from '../exit-codes.js';
 import { dim, green, plural, printDiagnostics, red, yellow, type Output } from '../output.js';
 

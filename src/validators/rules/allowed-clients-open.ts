@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
-import { primaries } from './spec-helpers.js';
-import { parseCidr } from './cidr.js';
+import { primaries } from '../helpers/spec-helpers.js';
+import { parseCidr } from '../helpers/cidr.js';
 
 export const allowedClientsNotWorldOpen = defineRule({
   code: 'PGS074',

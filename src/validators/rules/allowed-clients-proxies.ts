@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
-import { cidrContains, parseCidr } from './cidr.js';
-import { primaries } from './spec-helpers.js';
+import { cidrContains, parseCidr } from '../helpers/cidr.js';
+import { primaries } from '../helpers/spec-helpers.js';
 
 export const allowedClientsAdmitProxies = defineRule({
   code: 'PGS075',

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
-import { backendNode } from './cluster-members.js';
-import { byteLength, describeCharacter, forbiddenCharacter, isDnsLabel } from './text-checks.js';
+import { backendNode } from '../helpers/cluster-members.js';
+import { byteLength, describeCharacter, forbiddenCharacter, isDnsLabel } from '../helpers/text-checks.js';
 
 /** PostgreSQL truncates application_name to NAMEDATALEN − 1 bytes. */
 const POSTGRES_MAX = 63;

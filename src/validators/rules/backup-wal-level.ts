@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { primaries } from './spec-helpers.js';
+import { primaries } from '../helpers/spec-helpers.js';
 
 export const backupNeedsReplicaWalLevel = defineRule({
   code: 'PGS191',

@@ -1,7 +1,7 @@
 import { postgresSessions } from '../../model/ceilings.js';
 import { PGPOOL_CHECK_CONNECTIONS } from '../../model/defaults.js';
 import { defineRule, type Finding } from '../rule.js';
-import { backendNode, memberNode } from './cluster-members.js';
+import { backendNode, memberNode } from '../helpers/cluster-members.js';
 
 export const haproxyReadOnlyFitsStandbys = defineRule({
   code: 'PGS149',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { memberNode } from './cluster-members.js';
+import { memberNode } from '../helpers/cluster-members.js';
 
 export const haproxyReadOnlyHasStandby = defineRule({
   code: 'PGS142',

@@ -1,5 +1,5 @@
 import { defineRule, type Finding } from '../rule.js';
-import { memberNode } from './cluster-members.js';
+import { memberNode } from '../helpers/cluster-members.js';
 
 export const haproxyReadWriteReachesPrimaryOnly = defineRule({
   code: 'PGS141',

@@ -1,5 +1,5 @@
 import { defineRule, type Finding } from '../rule.js';
-import { memberNode, memberPgpool } from './cluster-members.js';
+import { memberNode, memberPgpool } from '../helpers/cluster-members.js';
 
 export const haproxyUpstreamInCluster = defineRule({
   code: 'PGS140',

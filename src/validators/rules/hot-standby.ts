@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { readRoutesTo } from './read-routes.js';
+import { readRoutesTo } from '../helpers/read-routes.js';
 
 export const hotStandbyOnReplicas = defineRule({
   code: 'PGS016',

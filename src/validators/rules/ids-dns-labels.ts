@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
-import { constructs } from './construct-ids.js';
-import { isDnsLabel } from './text-checks.js';
+import { constructs } from '../helpers/construct-ids.js';
+import { isDnsLabel } from '../helpers/text-checks.js';
 
 function suggestion(id: string): string {
   const cleaned = id

@@ -1,5 +1,5 @@
 import { defineRule, type Finding } from '../rule.js';
-import { constructs } from './construct-ids.js';
+import { constructs } from '../helpers/construct-ids.js';
 
 export const idsUnique = defineRule({
   code: 'PGS091',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { forbiddenCharacter } from './text-checks.js';
+import { forbiddenCharacter } from '../helpers/text-checks.js';
 
 export const localDirSafe = defineRule({
   code: 'PGS173',

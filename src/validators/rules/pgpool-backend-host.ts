@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { forbiddenCharacter } from './text-checks.js';
+import { forbiddenCharacter } from '../helpers/text-checks.js';
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

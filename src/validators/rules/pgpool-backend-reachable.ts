@@ -1,7 +1,7 @@
 import { defineRule } from '../rule.js';
 import { hostProblem } from './pgpool-backend-host.js';
-import { nodeById } from './spec-helpers.js';
-import { forbiddenCharacter } from './text-checks.js';
+import { nodeById } from '../helpers/spec-helpers.js';
+import { forbiddenCharacter } from '../helpers/text-checks.js';
 
 export const pgpoolBackendReachable = defineRule({
   code: 'PGS100',

@@ -1,6 +1,6 @@
 import type { PgpoolBackendSpec } from '../../model/spec.js';
 import { defineRule, type Finding } from '../rule.js';
-import { backendNode, nodesWithId } from './cluster-members.js';
+import { backendNode, nodesWithId } from '../helpers/cluster-members.js';
 
 export const pgpoolBackendsUnique = defineRule({
   code: 'PGS104',

@@ -2,7 +2,7 @@ import type { ClusterSpec, PgpoolSpec, PostgresNodeSpec } from '../../model/spec
 import { postgresSessions } from '../../model/ceilings.js';
 import { PGPOOL_CHECK_CONNECTIONS } from '../../model/defaults.js';
 import { defineRule, type Finding } from '../rule.js';
-import { backendNode } from './cluster-members.js';
+import { backendNode } from '../helpers/cluster-members.js';
 
 
 /** Backend connections one Pgpool may open to one node: Pgpool's documented bound plus its checks. */

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { backendNode } from './cluster-members.js';
+import { backendNode } from '../helpers/cluster-members.js';
 
 export const pgpoolLoadBalanceReachesStandbys = defineRule({
   code: 'PGS105',

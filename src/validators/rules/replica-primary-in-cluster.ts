@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { memberNode } from './cluster-members.js';
+import { memberNode } from '../helpers/cluster-members.js';
 
 export const replicaPrimaryInCluster = defineRule({
   code: 'PGS011',

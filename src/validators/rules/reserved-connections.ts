@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
-import { memberNode } from './cluster-members.js';
-import { reservedForRoles } from './connection-limits.js';
+import { memberNode } from '../helpers/cluster-members.js';
+import { reservedForRoles } from '../helpers/connection-limits.js';
 
 export const reservedConnectionsFit = defineRule({
   code: 'PGS022',

@@ -1,7 +1,7 @@
 import { slotNameFor } from '../../model/defaults.js';
 import type { ClusterSpec, NodeRef } from '../../model/spec.js';
 import { defineRule } from '../rule.js';
-import { forbiddenCharacter } from './text-checks.js';
+import { forbiddenCharacter } from '../helpers/text-checks.js';
 
 interface FreeText {
   node: NodeRef;

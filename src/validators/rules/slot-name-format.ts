@@ -1,7 +1,7 @@
 import { slotNameFor } from '../../model/defaults.js';
 import { defineRule, type Finding } from '../rule.js';
-import { primaries } from './spec-helpers.js';
-import { byteLength, forbiddenCharacter } from './text-checks.js';
+import { primaries } from '../helpers/spec-helpers.js';
+import { byteLength, forbiddenCharacter } from '../helpers/text-checks.js';
 
 const SLOT_NAME = /^[a-z0-9_]+$/;
 const MAX_BYTES = 63;

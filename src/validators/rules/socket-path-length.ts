@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { byteLength } from './text-checks.js';
+import { byteLength } from '../helpers/text-checks.js';
 
 /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
 const SUN_PATH = 108;

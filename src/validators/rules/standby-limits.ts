@@ -1,6 +1,6 @@
 import type { PostgresLimits } from '../../model/spec.js';
 import { defineRule } from '../rule.js';
-import { nodeById } from './spec-helpers.js';
+import { nodeById } from '../helpers/spec-helpers.js';
 
 /** Limits a hot standby must match or exceed, with the server parameter each one sets. */
 const REQUIRED: ReadonlyArray<[Exclude<keyof PostgresLimits, 'maxConnectionsDerived'>, string]> = [

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { describeValue, listedCapacity, SSN_FIELD, syncConfigs } from './sync-config.js';
+import { describeValue, listedCapacity, SSN_FIELD, syncConfigs } from '../helpers/sync-config.js';
 
 export const standbyNamesCount = defineRule({
   code: 'PGS052',

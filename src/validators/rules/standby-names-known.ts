@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { describeValue, SSN_FIELD, syncConfigs, unknownNames } from './sync-config.js';
+import { describeValue, SSN_FIELD, syncConfigs, unknownNames } from '../helpers/sync-config.js';
 
 export const standbyNamesKnown = defineRule({
   code: 'PGS051',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { candidates, describeValue, listedCapacity, quotedNames, SSN_FIELD, syncConfigs, unknownNames } from './sync-config.js';
+import { candidates, describeValue, listedCapacity, quotedNames, SSN_FIELD, syncConfigs, unknownNames } from '../helpers/sync-config.js';
 
 export const standbyNamesHaveSpare = defineRule({
   code: 'PGS053',

@@ -1,8 +1,8 @@
-import { quoteStandbyName } from '../../model/resolve.js';
+import { quoteStandbyName } from '../../model/resolve/index.js';
 import { defineRule } from '../rule.js';
-import { primaries, replicasOf } from './spec-helpers.js';
+import { primaries, replicasOf } from '../helpers/spec-helpers.js';
 import { parseStandbyNames } from '../../model/standby-names.js';
-import { forbiddenCharacter } from './text-checks.js';
+import { forbiddenCharacter } from '../helpers/text-checks.js';
 
 export const standbyNamesSyntax = defineRule({
   code: 'PGS050',

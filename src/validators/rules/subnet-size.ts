@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { parseCidr } from './cidr.js';
+import { parseCidr } from '../helpers/cidr.js';
 
 /** Docker keeps the network address, the broadcast address and the gateway. */
 const RESERVED_ADDRESSES = 3;

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { syncConfigs } from './sync-config.js';
+import { syncConfigs } from '../helpers/sync-config.js';
 
 export const synchronousCommitWaits = defineRule({
   code: 'PGS054',

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { standbyNameMatches } from '../../model/standby-names.js';
-import { syncConfigs } from './sync-config.js';
+import { syncConfigs } from '../helpers/sync-config.js';
 
 export const synchronousReplicaListed = defineRule({
   code: 'PGS055',

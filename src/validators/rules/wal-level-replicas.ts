@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { primaries, replicasOf } from './spec-helpers.js';
+import { primaries, replicasOf } from '../helpers/spec-helpers.js';
 
 export const walLevelAllowsReplicas = defineRule({
   code: 'PGS014',

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { primaries, replicasOf } from './spec-helpers.js';
+import { primaries, replicasOf } from '../helpers/spec-helpers.js';
 
 /** `pg_basebackup -X stream` (the default, and how replicas are made) holds two senders while it runs. */
 const BASE_BACKUP_SENDERS = 2;

@@ -1,6 +1,6 @@
 import type { PostgresNodeSpec } from '../../model/spec.js';
 import { CONTROLLED_SETTINGS, checkCombinations, checkSettingValue, type SettingIssue } from '../../settings/validate.js';
-import { pgsynthWrittenSettings } from '../../synth/postgres/postgresql-conf.js';
+import { pgsynthWrittenSettings } from '../../render/postgres/postgresql-conf.js';
 import { defineRule, type Finding } from '../rule.js';
 
 /** The option a parameter comes from, for the field of a finding. */

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import type { HaproxySpec } from '../model/spec.js';
+import { startHaproxy } from '../process/haproxy.js';
+import { waitFor, waitForPort } from '../process/wait.js';
+import { haproxyConfigFile } from './config-files.js';
+import { fetchStats, frontendBackend, haproxyReady, statsAccess, type StatsAccess } from './haproxy-stats.js';
+import type { LocalRuntime } from './runtime.js';
+
+// HAProxy under `synth up`: as the invoking user, in the foreground (-db); the stats password
+// reaches it through the environment variable haproxy.cfg names, never through a file.
+
+function statsEnv(ctx: LocalRuntime, proxy: HaproxySpec): Record<string, string> {
+  return proxy.stats ? { [proxy.stats.user.passwordEnv]: ctx.password(proxy.stats.user.passwordEnv) } : {};
+}
+
+export function haproxyStatsAccess(ctx: LocalRuntime, proxy: HaproxySpec): StatsAccess | undefined {
+  if (!proxy.stats) return undefined;
+  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
+  return statsAccess(proxy, cfg, ctx.password(proxy.stats.user.passwordEnv));
+}
+
+async function start(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
+  const server = await startHaproxy({
+    bin: ctx.toolchain.haproxy!.bin,
+    configFile: haproxyConfigFile(proxy.paths.configDir),
+    logFile: proxy.paths.logFile,
+    pidFile: ctx.layout.pidFile(proxy.id),
+    env: statsEnv(ctx, proxy),
+    host: '127.0.0.1',
+    port: proxy.readWrite.port.listenPort,
+  });
+  const ports = [proxy.readWrite.port.listenPort, proxy.readOnly?.port.listenPort, proxy.stats?.port.listenPort];
+  ctx.record({
+    id: proxy.id,
+    kind: 'haproxy',
+    pid: server.pid,
+    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
+    pidFile: server.pidFile,
+    logFile: server.logFile,
+    ports: ports.filter((p): p is number => p !== undefined),
+    startedAt: new Date().toISOString(),
+  });
+}
+
+/** Ready: its first checks are done and the RW backend has exactly one server UP (without a stats page: its ports accept). */
+async function waitReady(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
+  const access = haproxyStatsAccess(ctx, proxy);
+  if (!access) {
+    for (const frontend of [proxy.readWrite, proxy.readOnly]) {
+      if (frontend) await waitForPort('127.0.0.1', frontend.port.listenPort, 10_000, { logFile: proxy.paths.logFile });
+    }
+    return;
+  }
+  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
+  const rw = frontendBackend(cfg, 'rw');
+  if (!rw) throw new Error(`${haproxyConfigFile(proxy.paths.configDir)} has no default_backend for frontend rw`);
+  const ro = proxy.readOnly ? frontendBackend(cfg, 'ro') : undefined;
+  await waitFor(async () => haproxyReady(await fetchStats(access), rw, ro), {
+    what: `HAProxy ${proxy.id}: backend ${rw} with one server UP and no server left unchecked (${access.url})`,
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    logFile: proxy.paths.logFile,
+  });
+}
+
+export async function ensureHaproxy(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
+  const running = ctx.running(proxy.id);
+  if (running) ctx.progress.note(`${proxy.id} already running (pid ${running.pid})`);
+  else await ctx.progress.step(`start ${proxy.id} (HAProxy ${ctx.toolchain.haproxy!.version})`, () => start(ctx, proxy));
+  await ctx.progress.step(`${proxy.id} ready (RW backend UP)`, () => waitReady(ctx, proxy));
+}

@@ -1,0 +1,133 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgpoolSpec } from '../model/spec.js';
+import { showPoolNodes, startPgpool, waitForPoolNodes } from '../process/pgpool.js';
+import { isAlive } from '../process/processes.js';
+import { runTool } from '../process/run-as.js';
+import type { PgConn } from '../process/sql.js';
+import { pgpoolFiles } from './config-files.js';
+import type { LocalRuntime } from './runtime.js';
+import { appRoleFor } from './urls.js';
+
+// Pgpool-II under `synth up`: foreground (-n) as the PostgreSQL user, -D so a node recorded down
+// by an earlier run is not kept out; a backend it detached while running is attached again
+// with pcp_attach_node once the node is back.
+
+/** Pgpool's check role over TCP: pool_hba.conf and pool_passwd admit it, pg_hba.conf lets it into `postgres`. */
+export function pgpoolConn(ctx: LocalRuntime, pool: PgpoolSpec): PgConn {
+  // As a client would: pool_hba.conf admits the application role, not Pgpool's own check role.
+  const { owner, database } = appRoleFor(ctx.spec);
+  return {
+    host: '127.0.0.1',
+    port: pool.port.listenPort,
+    user: owner.name,
+    password: ctx.password(owner.passwordEnv),
+    database,
+    connectTimeoutMs: 2_000,
+  };
+}
+
+/** Pgpool refuses to start over a pid file whose process lives; one left by a killed Pgpool is stale. */
+function removeStalePidFile(pidFile: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!isAlive(pid)) rmSync(pidFile, { force: true });
+}
+
+async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
+  const files = pgpoolFiles(pool.paths.configDir);
+  removeStalePidFile(pool.paths.pidFile);
+  const server = await startPgpool({
+    bin: ctx.toolchain.pgpool!.bin,
+    configFile: files.config,
+    pcpFile: files.pcp,
+    hbaFile: files.hba,
+    logFile: pool.paths.logFile,
+    pidFile: ctx.layout.pidFile(pool.id),
+    runAs: ctx.runAs,
+    host: '127.0.0.1',
+    port: pool.port.listenPort,
+  });
+  ctx.record({
+    id: pool.id,
+    kind: 'pgpool',
+    pid: server.pid,
+    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
+    pidFile: server.pidFile,
+    logFile: server.logFile,
+    ports: [pool.port.listenPort, pool.pcp.port],
+    startedAt: new Date().toISOString(),
+  });
+}
+
+/** pcp_attach_node or pcp_detach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */
+async function pcpNode(ctx: LocalRuntime, pool: PgpoolSpec, command: 'pcp_attach_node' | 'pcp_detach_node', nodeIndex: number): Promise<void> {
+  const files = pgpoolFiles(pool.paths.configDir);
+  await runTool(
+    join(ctx.toolchain.pgpool!.binDir, command),
+    ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-n', String(nodeIndex), '-w'],
+    { env: { PCPPASSFILE: files.pcpPass }, timeoutMs: 15_000 },
+  );
+}
+
+export function attachPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, nodeIndex: number): Promise<void> {
+  return pcpNode(ctx, pool, 'pcp_attach_node', nodeIndex);
+}
+
+/**
+ * Detaches a node in every running Pgpool-II that has it up: before a planned stop, so no new
+ * session is sent to a server that is shutting down; after a manual promotion, so Pgpool looks
+ * for the new primary at once.
+ */
+export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promise<void> {
+  for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id))) {
+    const index = pool.backends.findIndex((b) => b.nodeId === nodeId);
+    if (index < 0) continue;
+    const nodes = await showPoolNodes(pgpoolConn(ctx, pool)).catch(() => []);
+    const status = nodes.find((n) => n.nodeId === index)?.status;
+    if (status === 'up' || status === 'waiting') await pcpNode(ctx, pool, 'pcp_detach_node', index);
+  }
+}
+
+/**
+ * Attaches every backend Pgpool holds down although its node runs here again (a standby
+ * stopped and started while Pgpool ran); Pgpool 4.3 does not re-attach one by itself.
+ */
+export async function reattachRunningBackends(ctx: LocalRuntime, pool: PgpoolSpec, onlyIds?: ReadonlySet<string>): Promise<string[]> {
+  const nodes = await showPoolNodes(pgpoolConn(ctx, pool));
+  const attached: string[] = [];
+  for (const node of nodes) {
+    const backend = pool.backends[node.nodeId];
+    if (node.status !== 'down' || !backend?.nodeId || !ctx.running(backend.nodeId)) continue;
+    if (onlyIds && !onlyIds.has(backend.nodeId)) continue;
+    await attachPoolNode(ctx, pool, node.nodeId);
+    attached.push(backend.nodeId);
+  }
+  return attached;
+}
+
+/** Start when stopped; then ready when SHOW pool_nodes has every backend up and exactly one primary. */
+export async function ensurePgpool(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
+  const running = ctx.running(pool.id);
+  if (running) {
+    ctx.progress.note(`${pool.id} already running (pid ${running.pid})`);
+    const attached = await reattachRunningBackends(ctx, pool);
+    if (attached.length > 0) ctx.progress.note(`${pool.id}: attached ${attached.join(', ')} again (pcp_attach_node)`);
+  } else {
+    await ctx.progress.step(`start ${pool.id} (Pgpool-II ${ctx.toolchain.pgpool!.version})`, () => start(ctx, pool));
+  }
+  await waitPgpoolReady(ctx, pool);
+}
+
+/** Ready: every backend whose node runs here is up (a node stopped on purpose may stay down), one of them primary. */
+export async function waitPgpoolReady(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
+  const mustBeUp = pool.backends.filter((b) => b.nodeId === null || ctx.running(b.nodeId)).map((b) => b.index);
+  const what = mustBeUp.length === pool.backends.length ? `${pool.backends.length} nodes up` : `${mustBeUp.length} of ${pool.backends.length} nodes up`;
+  await ctx.progress.step(`${pool.id} ready (${what}, one primary)`, () =>
+    waitForPoolNodes(pgpoolConn(ctx, pool), pool.backends.length, { logFile: pool.paths.logFile, timeoutMs: 30_000, mustBeUp }),
+  );
+}

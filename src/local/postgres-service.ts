@@ -1,0 +1,148 @@
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PostgresNodeSpec } from '../model/spec.js';
+import { writeOwnedFile } from '../process/files.js';
+import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../process/postgres.js';
+import { postgresConfigFile } from './config-files.js';
+import { rejoinAsStandby } from './rejoin.js';
+import { removeDir, type LocalRuntime } from './runtime.js';
+
+// PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
+// A data directory with PG_VERSION is a made one: `up` after `down` starts it as it is.
+
+export function isInitialized(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/** initdb with the superuser's password from its secret, through a 0600 file removed right after. */
+async function initdb(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const superuser = ctx.spec.roles.superuser;
+  const pwfile = join(node.paths.configDir, '.initdb-password');
+  writeOwnedFile(pwfile, `${ctx.password(superuser.passwordEnv)}\n`, ctx.runAs, 0o600);
+  try {
+    await initPrimary({
+      binDir: ctx.toolchain.postgres.binDir,
+      dataDir: node.paths.dataDir,
+      superuser: superuser.name,
+      passwordFile: pwfile,
+      runAs: ctx.runAs,
+      // A throwaway development cluster: seconds saved on every fresh start.
+      noSync: true,
+    });
+  } catch (error) {
+    removeDir(node.paths.dataDir);
+    throw error;
+  } finally {
+    removeDir(pwfile);
+  }
+}
+
+async function start(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const server = await startPostgres({
+    binDir: ctx.toolchain.postgres.binDir,
+    dataDir: node.paths.dataDir,
+    configFile: postgresConfigFile(node.paths.configDir),
+    logFile: node.paths.logFile,
+    pidFile: ctx.layout.pidFile(node.id),
+    runAs: ctx.runAs,
+    name: node.id,
+  });
+  ctx.record({
+    id: node.id,
+    kind: node.role,
+    pid: server.pid,
+    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
+    pidFile: server.pidFile,
+    logFile: server.logFile,
+    ports: [node.port.listenPort],
+    startedAt: new Date().toISOString(),
+  });
+}
+
+export async function ensureStarted(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const running = ctx.running(node.id);
+  if (running) {
+    ctx.progress.note(`${node.id} already running (pid ${running.pid})`);
+    return;
+  }
+  await ctx.progress.step(`start ${node.id}`, () => start(ctx, node));
+}
+
+/** initdb when the data directory is new, then start. Returns whether it was made just now. */
+export async function ensurePrimary(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<{ fresh: boolean }> {
+  const fresh = !isInitialized(node.paths.dataDir);
+  if (fresh) {
+    removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
+    await ctx.progress.step(`initdb ${node.id}`, () => initdb(ctx, node));
+  }
+  await ensureStarted(ctx, node);
+  return { fresh };
+}
+
+/** Moves a data directory pgsynth cannot use aside, never deleting it: `<dir>.old-<time>`. */
+export function moveAside(ctx: LocalRuntime, node: PostgresNodeSpec): void {
+  const dir = node.paths.dataDir;
+  if (!existsSync(dir)) return;
+  const aside = `${dir}.old-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dir, aside);
+  ctx.progress.note(`${node.id}: moved its data directory aside to ${aside} (nothing was deleted)`);
+}
+
+/**
+ * pg_basebackup from the node that is primary now, without -R: the rendered postgresql.conf
+ * already lists the peers, the slot and the passfile, so no password lands in
+ * postgresql.auto.conf.
+ */
+async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: PostgresNodeSpec): Promise<void> {
+  const member = node.member;
+  if (!member) throw new Error(`${node.path} has no primary to clone`);
+  await ctx.progress.step(`base backup ${node.id} from ${source.id}`, async () => {
+    try {
+      await baseBackup({
+        binDir: ctx.toolchain.postgres.binDir,
+        dataDir: node.paths.dataDir,
+        host: source.address.host,
+        port: source.address.port,
+        user: ctx.spec.roles.replication.name,
+        password: ctx.password(ctx.spec.roles.replication.passwordEnv),
+        applicationName: member.applicationName,
+        ...(member.slotName ? { slot: member.slotName } : {}),
+        writeRecoveryConf: false,
+        runAs: ctx.runAs,
+        noSync: true,
+      });
+      writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+    } catch (error) {
+      removeDir(node.paths.dataDir); // Only what this base backup itself wrote.
+      throw error;
+    }
+  });
+}
+
+/**
+ * A standby of `primary` running: cloned when its data directory is new, rewound when it last
+ * ran as a primary (a failover left it behind), else started as it is; its primary_conninfo
+ * finds the primary among its peers.
+ */
+export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean; rewind?: boolean }): Promise<void> {
+  if (options.primaryFresh && isInitialized(node.paths.dataDir) && !ctx.running(node.id)) {
+    // A standby of an earlier primary cannot follow a new one (another system identifier).
+    moveAside(ctx, node);
+  }
+  if (!isInitialized(node.paths.dataDir)) {
+    removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
+    await cloneFrom(ctx, node, primary);
+  } else if (options.rewind || !existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+    await rejoinAsStandby(ctx, node, primary);
+  }
+  await ensureStarted(ctx, node);
+}
+
+/** Waits until every named standby streams from `primary` (pg_stat_replication, by application_name). */
+export async function waitReplicasStreaming(ctx: LocalRuntime, primary: PostgresNodeSpec, standbys: PostgresNodeSpec[]): Promise<void> {
+  if (standbys.length === 0) return;
+  const names = standbys.map((r) => r.member!.applicationName);
+  await ctx.progress.step(`${standbys.map((r) => r.id).join(', ')} streaming from ${primary.id}`, () =>
+    waitForStreaming(ctx.superuserConn(primary), names, { logFile: standbys[0]!.paths.logFile, timeoutMs: 30_000 }),
+  );
+}
