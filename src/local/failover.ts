@@ -35,6 +35,25 @@ async function promoteRunning(ctx: LocalRuntime, node: PostgresNodeSpec): Promis
     if (!row?.promoted) throw new LocalRunError('PROMOTE_FAILED', `${node.id} did not finish its promotion within 60 s`, { fix: `Read ${node.paths.logFile}.` });
     await ensurePrimarySlots(ctx, node);
   });
+  wakeOtherStandbys(ctx, node);
+}
+
+/**
+ * A standby that lost its primary tries its peers again only every wal_retrieve_retry_interval,
+ * while a synchronous commit on the new primary waits for it. SIGHUP wakes its startup process
+ * at once (PostgreSQL's startup process sets its recovery latch on SIGHUP), so it finds the new
+ * primary now: measured, the write gap of a switchover fell by up to that interval.
+ */
+function wakeOtherStandbys(ctx: LocalRuntime, promoted: PostgresNodeSpec): void {
+  for (const peer of groupOf(ctx, promoted).filter((n) => n !== promoted)) {
+    const pid = ctx.running(peer.id)?.pid;
+    if (pid === undefined) continue;
+    try {
+      process.kill(pid, 'SIGHUP');
+    } catch {
+      // Gone meanwhile: it finds the primary when it starts.
+    }
+  }
 }
 
 /** Pgpool-II learns of the change: the old primary detached (its failover.sh finds the new one already promoted). */

@@ -65,13 +65,27 @@ async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
 }
 
 /** pcp_attach_node or pcp_detach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */
+function pcpArgs(ctx: LocalRuntime, pool: PgpoolSpec): { args: string[]; env: Record<string, string> } {
+  return {
+    args: ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-w'],
+    env: { PCPPASSFILE: pgpoolFiles(pool.paths.configDir).pcpPass },
+  };
+}
+
 async function pcpNode(ctx: LocalRuntime, pool: PgpoolSpec, command: 'pcp_attach_node' | 'pcp_detach_node', nodeIndex: number): Promise<void> {
-  const files = pgpoolFiles(pool.paths.configDir);
-  await runTool(
-    join(ctx.toolchain.pgpool!.binDir, command),
-    ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-n', String(nodeIndex), '-w'],
-    { env: { PCPPASSFILE: files.pcpPass }, timeoutMs: 15_000 },
-  );
+  const { args, env } = pcpArgs(ctx, pool);
+  await runTool(join(ctx.toolchain.pgpool!.binDir, command), [...args, '-n', String(nodeIndex)], { env, timeoutMs: 15_000 });
+}
+
+/**
+ * Each backend's status name ('up', 'waiting', 'down', …) by node index, asked over PCP: unlike
+ * SHOW pool_nodes it needs no session through Pgpool, which fails while a backend is down.
+ */
+async function pcpNodeStatuses(ctx: LocalRuntime, pool: PgpoolSpec): Promise<string[]> {
+  const { args, env } = pcpArgs(ctx, pool);
+  const { stdout } = await runTool(join(ctx.toolchain.pgpool!.binDir, 'pcp_node_info'), args, { env, timeoutMs: 15_000 });
+  // "host port status weight status_name backend_status_name role …", one line per node.
+  return stdout.split('\n').filter((line) => line.trim()).map((line) => line.trim().split(/\s+/)[4] ?? '');
 }
 
 export function attachPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, nodeIndex: number): Promise<void> {
@@ -87,8 +101,7 @@ export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promi
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id))) {
     const index = pool.backends.findIndex((b) => b.nodeId === nodeId);
     if (index < 0) continue;
-    const nodes = await showPoolNodes(pgpoolConn(ctx, pool)).catch(() => []);
-    const status = nodes.find((n) => n.nodeId === index)?.status;
+    const status = (await pcpNodeStatuses(ctx, pool).catch(() => []))[index];
     if (status === 'up' || status === 'waiting') await pcpNode(ctx, pool, 'pcp_detach_node', index);
   }
 }
