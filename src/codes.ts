@@ -29,9 +29,9 @@ const local = (code: string, symbol: string, title: string, why: string, fix: st
 
 export const CODE_GROUPS: readonly CodeGroup[] = [
   {
-    range: 'PGS001',
-    title: 'Props errors',
-    intro: 'Raised by the builders when they are constructed, before any rule runs.',
+    range: 'PGS001–003',
+    title: 'Props errors and acknowledgments',
+    intro: 'PGS001 is raised by the builders when they are constructed, before any rule runs; PGS002 and PGS003 check the warnings a construct acknowledges.',
     codes: [
       {
         code: 'PGS001',
@@ -39,6 +39,22 @@ export const CODE_GROUPS: readonly CodeGroup[] = [
         why:
           "Every builder (`Cluster`, `Primary`, `Replica`, `PgPool`, `Haproxy`) checks its props when it is constructed and throws a `PgsynthError` listing every problem at once, each as a PGS001 diagnostic: a wrong type, a value out of range, a name that is not a DNS label or SQL identifier, a password given as a literal instead of `secret('ENV_VAR')`, or an unknown key (usually a misspelling). The field names the prop (e.g. `healthCheck.period`).",
         fix: 'correct the prop as the message says; docs/configuration.md lists every prop with its type and default',
+        exitCode: 1,
+      },
+      {
+        code: 'PGS002',
+        title: 'an acknowledgment names an error or no rule',
+        why:
+          "`construct.acknowledge(code, reason)` accepts a *warning* on that construct. An error stays an error whatever the reason: what it reports breaks the cluster (a server that does not start, a write that is lost). A code that is no rule's acknowledges nothing, usually a typo.",
+        fix: 'fix what the error reports and remove the acknowledgment, or name a warning rule by its code (synth explain <code>)',
+        exitCode: 1,
+      },
+      {
+        code: 'PGS003',
+        title: 'an acknowledgment no warning needs',
+        why:
+          'The construct has no warning of the acknowledged code (any more): the acknowledgment would silently hide the next such warning, which may have another cause than the one its reason gives.',
+        fix: 'remove the acknowledgment',
         exitCode: 1,
       },
     ],

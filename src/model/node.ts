@@ -14,10 +14,24 @@ export abstract class ConstructNode {
   readonly path: string;
   readonly source: SourceLocation | undefined;
 
+  /** Warnings accepted on this construct: rule code → the reason (see `acknowledge`). */
+  readonly acknowledged: ReadonlyMap<string, string> = new Map();
+
   protected constructor(scopePath: string | undefined, id: string) {
     this.id = id;
     this.path = scopePath ? `${scopePath}/${id}` : id;
     this.source = captureCallSite();
+  }
+
+  /**
+   * Accepts a warning of rule `code` on this construct, with the reason, so validate and synth no
+   * longer print it (docs/rules.md: acknowledging a warning). An error cannot be acknowledged
+   * (PGS002), and an acknowledgment no warning needs is reported (PGS003), so none outlives its
+   * reason unseen.
+   */
+  acknowledge(code: string, reason: string): this {
+    (this.acknowledged as Map<string, string>).set(code, reason);
+    return this;
   }
 
   /** Parses props with a zod schema, throwing one PgsynthError that lists every problem. */

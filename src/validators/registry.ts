@@ -14,6 +14,7 @@ import { bindAddressLoopback } from './rules/bind-address.js';
 import { containerPortsUnique } from './rules/container-ports-unique.js';
 import { failoverCandidatesHaveSlots } from './rules/failover-candidate-slots.js';
 import { failoverNeedsHealthChecks } from './rules/failover-health-checks.js';
+import { singlePgpoolIsSinglePointOfFailure } from './rules/single-pgpool.js';
 import { rewindNeedsFullPageWrites } from './rules/rewind-full-page-writes.js';
 import { haproxyReadOnlyFitsStandbys } from './rules/haproxy-read-only-budget.js';
 import { haproxyReadOnlyHasStandby } from './rules/haproxy-read-only-standby.js';
@@ -91,6 +92,7 @@ export const RULES: readonly Rule[] = [
   containerPortsUnique,
   failoverCandidatesHaveSlots,
   failoverNeedsHealthChecks,
+  singlePgpoolIsSinglePointOfFailure,
   rewindNeedsFullPageWrites,
   haproxyReadOnlyHasStandby,
   haproxyReadWriteReachesPrimaryOnly,

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import { RULES } from './registry.js';
 import type { Rule } from './rule.js';
 import { checkNodeSettings } from './settings-check.js';
+import { applyAcknowledgments } from './acknowledgments.js';
 
 /** Runs every rule over one resolved spec. */
 export function checkSpec(spec: ClusterSpec, rules: readonly Rule[] = RULES): Diagnostic[] {
@@ -40,7 +41,7 @@ export function validateCluster(cluster: Cluster, options: ValidateOptions = {})
       out.push(d);
     }
   }
-  return out.sort(compareDiagnostics);
+  return applyAcknowledgments([cluster, ...cluster.nodes], out).sort(compareDiagnostics);
 }
 
 installClusterValidator(validateCluster);

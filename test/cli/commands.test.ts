@@ -69,7 +69,7 @@ describe('synth validate', () => {
     const result = await synthCli(projectWith(README_CONFIG), 'validate');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^cluster\.config\.ts:4:17 warning PGS053 shop\/pg-primary /m);
-    expect(result.stdout).toContain('0 errors, 1 warning');
+    expect(result.stdout).toContain('0 errors, 2 warnings');
     expect(result.stdout).not.toContain('\u001b[');
   });
 
@@ -83,7 +83,7 @@ describe('synth validate', () => {
     expect(result.stdout).toContain('  fix: set maxReplicationSlots to at least 3');
     // the replicas inherit the primary's setting, and once promoted each needs the same slots (PGS211)
     expect(result.stdout).toContain('cluster.config.ts:5:12 error PGS211 shop/pg-replica1 maxReplicationSlots: once promoted it needs 3 replication slots');
-    expect(result.stdout).toContain('3 errors, 1 warning');
+    expect(result.stdout).toContain('3 errors, 2 warnings');
     // The README shows this very diagnostic: keep it true.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const shown = readme.split('\n').filter((l) => l.startsWith('cluster.config.ts:4:17 error PGS012') || l === '  fix: set maxReplicationSlots to at least 3');

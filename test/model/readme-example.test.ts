@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readmeExample } from '../../fixtures/readme-example/cluster.config.js';
 
 describe('the README example', () => {
-  it('constructs and validates with no error on both targets; one warning about its single sync standby', () => {
+  it('constructs and validates with no error on both targets; two warnings: its single sync standby and its single Pgpool-II', () => {
     const diagnostics = readmeExample().validate();
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`)).toEqual(['warning PGS053 shop/pg-primary']);
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`)).toEqual(['warning PGS053 shop/pg-primary', 'warning PGS213 shop/pgpool']);
   });
 
   it('resolves derived values for compose', () => {

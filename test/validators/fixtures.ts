@@ -23,7 +23,12 @@ export interface ShopOptions {
   r2?: Partial<ReplicaProps> | false;
   pgpool?: Props<PgPoolProps> | false;
   haproxy?: Props<HaproxyProps> | false;
+  /** false leaves PGS213 (the single Pgpool-II) unacknowledged. @default true */
+  acceptSinglePgpool?: boolean;
 }
+
+/** The shop topology's one Pgpool-II over standbys accepts PGS213, so the fixture stays clean. */
+export const SINGLE_PGPOOL_REASON = 'a test cluster: one Pgpool-II is enough';
 
 function resolveProps<T>(props: Props<T> | undefined, nodes: ShopNodes): Partial<T> {
   return typeof props === 'function' ? props(nodes) : (props ?? {});
@@ -38,6 +43,7 @@ export function shop(options: ShopOptions = {}): ShopNodes {
   if (options.pgpool !== false) {
     const backends = [primary, ...(r1 ? [r1] : []), ...(r2 ? [r2] : [])];
     nodes.pgpool = new PgPool(cluster, 'pgpool', { backends, hostPort: 9999, ...resolveProps(options.pgpool, nodes) });
+    if (options.acceptSinglePgpool !== false && backends.length > 1) nodes.pgpool.acknowledge('PGS213', SINGLE_PGPOOL_REASON);
   }
   if (options.haproxy !== false) {
     const upstream = nodes.pgpool ?? [primary];
@@ -55,6 +61,7 @@ export function shop(options: ShopOptions = {}): ShopNodes {
 /** The front of the shop topology (Pgpool over these backends, HAProxy over Pgpool), for tests that create the nodes themselves. */
 export function addFront(cluster: Cluster, backends: Array<Primary | Replica>): { pgpool: PgPool; haproxy: Haproxy } {
   const pgpool = new PgPool(cluster, 'pgpool', { backends, hostPort: 9999 });
+  if (backends.length > 1) pgpool.acknowledge('PGS213', SINGLE_PGPOOL_REASON);
   const haproxy = new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 }, stats: { hostPort: 8406 } });
   return { pgpool, haproxy };
 }

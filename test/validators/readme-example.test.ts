@@ -9,8 +9,8 @@ describe('the README example under every rule', () => {
     expect(hasErrors(diagnostics)).toBe(false);
   });
 
-  it('warns exactly once: its single synchronous standby blocks commits while it is down', () => {
-    expect(diagnostics).toHaveLength(1);
+  it('warns twice: its single synchronous standby blocks commits while it is down, and its one Pgpool-II is a single point of failure', () => {
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`)).toEqual(['warning PGS053 shop/pg-primary', 'warning PGS213 shop/pgpool']);
     const [warning] = diagnostics;
     expect(warning).toMatchObject({ code: 'PGS053', severity: 'warning', path: 'shop/pg-primary', field: 'synchronousStandbyNames' });
     expect(warning?.message).toContain('\'FIRST 1 ("pg-replica1")\' (derived from synchronous: true) has 1 candidate for 1 synchronous standby');

@@ -24,10 +24,11 @@ describe('docs/rules.md', () => {
 
   it('describes PGS001 props errors and the code ranges, including PGS301–311, PGS900–905 and PGS920–962', () => {
     expect(onDisk).toContain('### PGS001: invalid props');
+    expect(onDisk).toContain('### PGS002: an acknowledgment names an error or no rule');
     for (const range of ['PGS010–049', 'PGS050–069', 'PGS070–089', 'PGS090–099', 'PGS100–139', 'PGS140–169', 'PGS170–189']) {
       expect(onDisk).toContain(`| ${range} |`);
     }
-    for (const range of ['PGS001', 'PGS301–311', 'PGS900–905', 'PGS920–962']) expect(onDisk).toContain(`| [${range}](#`);
+    for (const range of ['PGS001–003', 'PGS301–311', 'PGS900–905', 'PGS920–962']) expect(onDisk).toContain(`| [${range}](#`);
   });
 
   it('renders a stale-proof document: a changed rule changes the output', () => {

@@ -823,6 +823,15 @@ const CASES: Case[] = [
     message: ['once promoted it needs 3 replication slots (pg_primary, pg_replica2, and 1 for a base backup) but maxReplicationSlots is 2'],
   },
   {
+    code: 'PGS213',
+    name: 'one Pgpool-II between every client and the nodes, not acknowledged',
+    bad: () => shop({ acceptSinglePgpool: false }).cluster,
+    good: () => shop({ acceptSinglePgpool: false, r1: false, r2: false }).cluster,
+    path: 'shop/pgpool',
+    field: 'backends',
+    message: ['shop/pgpool is the only Pgpool-II', 'no failover happens'],
+  },
+  {
     code: 'PGS212',
     name: 'full_page_writes off on a node pg_rewind may have to rewind',
     bad: () => shop({ primary: { settings: { full_page_writes: false } } }).cluster,

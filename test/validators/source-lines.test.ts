@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
-import { addFront } from './fixtures.js';
+import { addFront, SINGLE_PGPOOL_REASON } from './fixtures.js';
 
 // Deliberately broken clusters, each with exactly one mistake made on a line marked
 // `// @line:<name>`. Each must produce exactly one diagnostic, with the expected code and path,
@@ -185,7 +185,7 @@ const VARIANTS: Variant[] = [
     path: 'shop/pgpool',
     build: () => {
       const { cluster, primary, r1 } = start();
-      const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1, r1], hostPort: 9999 }); // @line:pgpool-duplicate
+      const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1, r1], hostPort: 9999 }).acknowledge('PGS213', SINGLE_PGPOOL_REASON); // @line:pgpool-duplicate
       new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 } });
       return cluster;
     },
@@ -196,7 +196,7 @@ const VARIANTS: Variant[] = [
     path: 'shop/haproxy',
     build: () => {
       const { cluster, primary, r1 } = start();
-      const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1], hostPort: 9999 });
+      const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1], hostPort: 9999 }).acknowledge('PGS213', SINGLE_PGPOOL_REASON);
       new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, serverMaxConn: 64 }); // @line:haproxy-maxconn
       return cluster;
     },
