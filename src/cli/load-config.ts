@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
 import type { Cluster } from '../model/cluster.js';
 import { packageRoot } from '../package-root.js';
+import { hasBrand } from '../brand.js';
 import { isPgsynthError } from '../diagnostic.js';
 
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
@@ -110,15 +111,10 @@ function configLoader(): Jiti {
   return loader;
 }
 
-// Duck-typed: a config may load its own copy of pgsynth's classes.
+// Cluster.isCluster's brand check, without loading the model (zod) before the config does: the
+// config may bring its own copy of pgsynth, and then this one's model is never needed.
 function isCluster(value: unknown): value is Cluster {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Cluster).resolve === 'function' &&
-    typeof (value as Cluster).validate === 'function' &&
-    Array.isArray((value as Cluster).nodes)
-  );
+  return hasBrand(value, 'Cluster');
 }
 
 function describe(value: unknown): string {

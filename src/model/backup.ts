@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { dnsLabel, secretRef } from './fields.js';
 import { ConstructNode, INVALID_PROPS } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import type { SecretRef } from './secret.js';
 import { PgsynthError } from '../diagnostic.js';
 
@@ -150,11 +151,17 @@ export class Backup extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedBackupProps;
 
+  /** Whether `x` is a Backup, made by this copy of pgsynth or by another one a config loaded. */
+  static isBackup(x: unknown): x is Backup {
+    return hasBrand(x, 'Backup');
+  }
+
   constructor(cluster: Cluster, id: string, props: BackupProps = {}) {
     super(cluster.path, id);
+    setBrand(this, 'Backup');
     this.cluster = cluster;
     this.props = this.parseProps(backupPropsSchema, props);
-    const other = cluster.nodes.find((n) => n instanceof Backup);
+    const other = cluster.nodes.find((n) => Backup.isBackup(n));
     if (other) {
       throw new PgsynthError([
         {

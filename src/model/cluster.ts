@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SUPPORTED_MAJORS, type PostgresMajor } from '../settings/catalog.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { envPrefix, secret, type SecretRef } from './secret.js';
 import { resolveCluster, type ResolveOptions, type ValidateOptions } from './resolve/index.js';
@@ -111,9 +112,15 @@ export class Cluster<V extends PostgresVersion = PostgresVersion> extends Constr
   readonly props: ResolvedClusterProps;
   private readonly children: ConstructNode[] = [];
 
+  /** Whether `x` is a Cluster, made by this copy of pgsynth or by another one a config loaded. */
+  static isCluster(x: unknown): x is Cluster {
+    return hasBrand(x, 'Cluster');
+  }
+
   constructor(props: ClusterProps<V>) {
     const name = typeof props?.name === 'string' ? props.name : 'cluster';
     super(undefined, name);
+    setBrand(this, 'Cluster');
     this.props = this.parseProps(clusterPropsSchema, props);
   }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
 import { durationMs } from './duration.js';
 import { PgPool } from './pgpool.js';
@@ -24,8 +25,8 @@ const frontend = z.strictObject({ hostPort: port, port: port.optional() });
 
 export const haproxyPropsSchema = z.strictObject({
   upstream: z.union([
-    z.custom<PgPool>((v) => v instanceof PgPool, { message: 'must be a PgPool or a list of Primary/Replica nodes' }),
-    z.array(z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica)).min(1),
+    z.custom<PgPool>((v) => PgPool.isPgPool(v), { message: 'must be a PgPool or a list of Primary/Replica nodes' }),
+    z.array(z.custom<Primary | Replica>((v) => Primary.isPrimary(v) || Replica.isReplica(v))).min(1),
   ]),
   readWrite: frontend,
   readOnly: frontend.optional(),
@@ -133,8 +134,14 @@ export class Haproxy extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedHaproxyProps;
 
+  /** Whether `x` is a Haproxy, made by this copy of pgsynth or by another one a config loaded. */
+  static isHaproxy(x: unknown): x is Haproxy {
+    return hasBrand(x, 'Haproxy');
+  }
+
   constructor(cluster: Cluster, id: string, props: HaproxyProps) {
     super(cluster.path, id);
+    setBrand(this, 'Haproxy');
     this.cluster = cluster;
     this.props = this.parseProps(haproxyPropsSchema, props);
     cluster.addChild(this);

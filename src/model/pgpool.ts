@@ -2,12 +2,13 @@ import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { DEFAULT_HEALTH_CHECK } from './defaults.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
 import { Primary } from './primary.js';
 import { Replica } from './replica.js';
 import type { SecretRef } from './secret.js';
 
-const postgresNode = z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica, {
+const postgresNode = z.custom<Primary | Replica>((v) => Primary.isPrimary(v) || Replica.isReplica(v), {
   message: 'must be a Primary or Replica, { node, weight } or { host, port }',
 });
 const weight = z.number().min(0).max(100000000);
@@ -186,8 +187,14 @@ export class PgPool extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedPgPoolProps;
 
+  /** Whether `x` is a PgPool, made by this copy of pgsynth or by another one a config loaded. */
+  static isPgPool(x: unknown): x is PgPool {
+    return hasBrand(x, 'PgPool');
+  }
+
   constructor(cluster: Cluster, id: string, props: PgPoolProps) {
     super(cluster.path, id);
+    setBrand(this, 'PgPool');
     this.cluster = cluster;
     this.props = this.parseProps(pgpoolPropsSchema, props);
     cluster.addChild(this);

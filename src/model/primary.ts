@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
 import type { SecretRef } from './secret.js';
@@ -81,8 +82,14 @@ export class Primary<V extends PostgresVersion = PostgresVersion> extends Constr
   readonly cluster: Cluster<V>;
   readonly props: ResolvedPrimaryProps;
 
+  /** Whether `x` is a Primary, made by this copy of pgsynth or by another one a config loaded. */
+  static isPrimary(x: unknown): x is Primary {
+    return hasBrand(x, 'Primary');
+  }
+
   constructor(cluster: Cluster<V>, id: string, props: PrimaryProps<V>) {
     super(cluster.path, id);
+    setBrand(this, 'Primary');
     this.cluster = cluster;
     this.props = this.parseProps(primaryPropsSchema, props);
     cluster.addChild(this);

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
 import { Primary } from './primary.js';
 
 export const replicaPropsSchema = z.strictObject({
   ...postgresNodeShape,
-  primary: z.custom<Primary>((v) => v instanceof Primary, { message: 'must be a Primary of this cluster' }),
+  primary: z.custom<Primary>((v) => Primary.isPrimary(v), { message: 'must be a Primary of this cluster' }),
   synchronous: z.boolean().default(false),
   slot: z.union([z.boolean(), z.string()]).default(true),
   applicationName: z.string().optional(),
@@ -55,8 +56,14 @@ export class Replica<V extends PostgresVersion = PostgresVersion> extends Constr
   readonly cluster: Cluster<V>;
   readonly props: ResolvedReplicaProps;
 
+  /** Whether `x` is a Replica, made by this copy of pgsynth or by another one a config loaded. */
+  static isReplica(x: unknown): x is Replica {
+    return hasBrand(x, 'Replica');
+  }
+
   constructor(cluster: Cluster<V>, id: string, props: ReplicaProps<V>) {
     super(cluster.path, id);
+    setBrand(this, 'Replica');
     this.cluster = cluster;
     this.props = this.parseProps(replicaPropsSchema, props);
     cluster.addChild(this);

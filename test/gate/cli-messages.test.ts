@@ -71,8 +71,10 @@ export default cluster;
   });
 
   it('reports an invariant failing inside pgsynth as a pgsynth bug with code PGS999, not a stack trace', async () => {
-    // A cluster-shaped object whose validate() throws stands in for a bug inside pgsynth.
-    const dir = projectWith(`export default { nodes: [], resolve() { return {}; }, validate() { return null.x; } };\n`);
+    // A cluster whose validate() throws stands in for a bug inside pgsynth.
+    const dir = projectWith(
+      `import { Cluster } from 'pgsynth';\nconst cluster = new Cluster({ name: 'shop' });\ncluster.validate = () => (null as unknown as { x: never }).x;\nexport default cluster;\n`,
+    );
     const result = await synthCli(dir, 'validate');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('PGS999: internal error');
