@@ -28,44 +28,44 @@ export interface PrimaryProps<V extends PostgresVersion = PostgresVersion> exten
    * The application database the bootstrap creates.
    * @default 'app'
    */
-  database?: string;
+  readonly database?: string;
   /**
    * Owner of the application database: a LOGIN role without superuser.
    * @default 'app'
    */
-  owner?: string;
+  readonly owner?: string;
   /**
    * Password of `owner`.
    * @default secret('<CLUSTER>_APP_PASSWORD')
    */
-  ownerPassword?: SecretRef;
+  readonly ownerPassword?: SecretRef;
   /**
    * `wal_level`; replicas need `replica` or `logical`.
    * @default 'replica'
    */
-  walLevel?: 'minimal' | 'replica' | 'logical';
+  readonly walLevel?: 'minimal' | 'replica' | 'logical';
   /**
    * `synchronous_commit` on the primary.
    * @default 'on'
    */
-  synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
+  readonly synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
   /**
    * `synchronous_standby_names`, written as given (e.g. `'ANY 1 (pg-replica1, pg-replica2)'`).
    * When unset it is derived from the replicas marked `synchronous: true`: `FIRST n (...)` over all of them.
    */
-  synchronousStandbyNames?: string;
+  readonly synchronousStandbyNames?: string;
   /**
    * Extra physical replication slots to create beyond one per replica (e.g. for a backup tool).
    * Lower-case letters, digits and underscores.
    * @default []
    */
-  extraSlots?: string[];
+  readonly extraSlots?: readonly string[];
   /**
    * Client networks admitted by pg_hba.conf for the application role (SCRAM) on compose. Under
    * `synth up` every client is on 127.0.0.1/32.
    * @default the cluster network's subnet
    */
-  allowedClients?: string[];
+  readonly allowedClients?: readonly string[];
 }
 
 export type ResolvedPrimaryProps = z.output<typeof primaryPropsSchema>;

@@ -16,31 +16,31 @@ export const replicaPropsSchema = z.strictObject({
 
 export interface ReplicaProps<V extends PostgresVersion = PostgresVersion> extends PostgresNodeProps<V> {
   /** The primary this replica streams from. */
-  primary: Primary<V>;
+  readonly primary: Primary<V>;
   /**
    * Whether the primary waits for this standby at commit (it is listed in the primary's
    * `synchronous_standby_names`).
    * @default false
    */
-  synchronous?: boolean;
+  readonly synchronous?: boolean;
   /**
    * Physical replication slot: `true` derives the name from the id (`pg-replica1` →
    * `pg_replica1`), a string names it, `false` streams without a slot.
    * @default true
    */
-  slot?: boolean | string;
+  readonly slot?: boolean | string;
   /**
    * `application_name` in the replica's primary_conninfo: how pg_stat_replication,
    * synchronous_standby_names and Pgpool's `backend_application_name` know it.
    * @default the replica's id
    */
-  applicationName?: string;
+  readonly applicationName?: string;
   /**
    * `hot_standby_feedback`: keeps long read queries on the standby from being cancelled by
    * vacuum on the primary.
    * @default true
    */
-  hotStandbyFeedback?: boolean;
+  readonly hotStandbyFeedback?: boolean;
 }
 
 export type ResolvedReplicaProps = z.output<typeof replicaPropsSchema>;
