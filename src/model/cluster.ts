@@ -129,7 +129,7 @@ export class Cluster<V extends PostgresVersion = PostgresVersion> extends Constr
     return this.children;
   }
 
-  /** Called by child constructors; not part of the user-facing API. */
+  /** @internal Called by the child constructors (a second copy of pgsynth's too). */
   addChild(node: ConstructNode): void {
     this.children.push(node);
   }
