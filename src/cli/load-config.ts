@@ -120,7 +120,10 @@ function isCluster(value: unknown): value is Cluster {
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (add `export default cluster;`)';
   if (value === null) return 'null';
-  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  const name = typeof value === 'object' ? ((value as object).constructor?.name ?? 'Object') : '';
+  // A Cluster of a pgsynth from before the brands: the same class name, no brand.
+  if (name === 'Cluster') return 'a Cluster without pgsynth\'s brand, from another, older copy of pgsynth (install one pgsynth version: npm ls pgsynth)';
+  if (typeof value === 'object') return `an object (${name})`;
   return typeof value;
 }
 

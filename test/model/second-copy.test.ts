@@ -136,6 +136,15 @@ describe('a second copy of pgsynth', () => {
     expect(reversed).toEqual(own);
   }, 60_000);
 
+  it('refuses a cluster without the brand (a pgsynth from before the brands), naming the way out', async () => {
+    const file = join(project, 'unbranded.config.ts');
+    writeFileSync(file, 'class Cluster { nodes = []; resolve() { return {}; } validate() { return []; } }\nexport default new Cluster();\n');
+    const result = await synthCli(project, 'validate', '--config', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the default export must be a Cluster (or a function returning one); got a Cluster without pgsynth');
+    expect(result.stderr).toContain('npm ls pgsynth');
+  });
+
   it('has its constructs accepted by the library of this copy', () => {
     const cluster = new Cluster({ name: 'shop' });
     const primary = new copy.Primary(cluster as never, 'pg-primary', { hostPort: 5611 });
