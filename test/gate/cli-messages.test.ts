@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
+import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
+
+// The first config that imports pgsynth compiles its sources through jiti: not charged to one test's 20 s.
+beforeAll(loadPgsynthOnce);
 
 // No input makes the CLI print a stack trace: a config that exports nothing usable, exits the
 // process, or carries control characters gets a message with a code or a clear reason.
