@@ -55,7 +55,7 @@ function filesUnder(dir: string): Record<string, string> {
 
 // The README's topology; `Second` names what comes from the second copy, the rest from this one.
 function config(from: { cluster: string; primary: string; rest: string }): string {
-  return `import { Cluster } from '${from.cluster}';
+  return `import { Cluster, secret } from '${from.cluster}';
 import { Primary } from '${from.primary}';
 import { Replica, PgPool, Haproxy } from '${from.rest}';
 
@@ -63,7 +63,7 @@ const cluster = new Cluster({ name: 'shop', postgresVersion: 17 });
 const primary = new Primary(cluster, 'pg-primary', { hostPort: 5611, database: 'app' });
 const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: 5612, synchronous: true });
 const r2 = new Replica(cluster, 'pg-replica2', { primary, hostPort: 5613 });
-const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1, { node: r2, weight: 2 }], hostPort: 9999 });
+const pgpool = new PgPool(cluster, 'pgpool', { backends: [primary, r1, { node: r2, weight: 2 }], hostPort: 9999, password: secret('SHOP_POOL_CHECK_PASSWORD') });
 new Haproxy(cluster, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 } });
 
 export default cluster;
@@ -123,12 +123,13 @@ describe('a second copy of pgsynth', () => {
     const own = await synthesizeIn('own', config({ cluster: SRC_INDEX, primary: SRC_INDEX, rest: SRC_INDEX }));
     const second = await synthesizeIn('second', config({ cluster: 'pgsynth', primary: 'pgsynth', rest: 'pgsynth' }));
     expect(Object.keys(own)).toContain('pg-replica2/postgresql.conf');
+    expect(own['.env.example']).toContain('SHOP_POOL_CHECK_PASSWORD=');
     expect(second).toEqual(own);
   }, 60_000);
 
   it('mixes with this copy in one cluster: every node is resolved, none dropped or refused', async () => {
     // Cluster and Primary from the second copy, the replicas, Pgpool and HAProxy from this one:
-    // Replica's `primary`, Pgpool's backends and HAProxy's upstream all cross the copies.
+    // Replica's `primary`, Pgpool's backends and password (a secret()) and HAProxy's upstream all cross the copies.
     const own = await synthesizeIn('own-again', config({ cluster: SRC_INDEX, primary: SRC_INDEX, rest: SRC_INDEX }));
     const mixed = await synthesizeIn('mixed', config({ cluster: 'pgsynth', primary: 'pgsynth', rest: SRC_INDEX }));
     expect(mixed).toEqual(own);
