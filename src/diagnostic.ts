@@ -1,3 +1,5 @@
+import { hasBrand, setBrand } from './brand.js';
+
 /** Where in the user's config a construct was created (1-based line and column). */
 export interface SourceLocation {
   file: string;
@@ -61,6 +63,7 @@ export class PgsynthError extends Error {
     super(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
     this.name = 'PgsynthError';
     this.diagnostics = diagnostics;
+    setBrand(this, 'PgsynthError');
   }
 }
 
@@ -68,7 +71,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Duck-typed: a config loaded through jiti may throw another copy of PgsynthError. */
+/** Brand-checked: a config loaded through jiti may throw another copy's PgsynthError. */
 export function isPgsynthError(error: unknown): error is PgsynthError {
-  return error instanceof Error && error.name === 'PgsynthError' && Array.isArray((error as PgsynthError).diagnostics);
+  return hasBrand(error, 'PgsynthError');
 }

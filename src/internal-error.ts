@@ -1,5 +1,7 @@
 // An invariant of pgsynth itself failed: a bug to report, never a mistake in the user's config.
 
+import { hasBrand, setBrand } from './brand.js';
+
 /** The code every internal error carries. */
 export const INTERNAL_ERROR_CODE = 'PGS999';
 
@@ -12,6 +14,12 @@ export class PgsynthInternalError extends Error {
   constructor(what: string, cause: unknown) {
     super(`${INTERNAL_ERROR_CODE}: internal error while ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'PgsynthInternalError';
+    setBrand(this, 'PgsynthInternalError');
+  }
+
+  /** Whether `x` is a PgsynthInternalError, thrown by this copy of pgsynth or by another one a config loaded. */
+  static isInternalError(x: unknown): x is PgsynthInternalError {
+    return hasBrand(x, 'PgsynthInternalError');
   }
 }
 
@@ -20,7 +28,7 @@ export function internal<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof PgsynthInternalError) throw error;
+    if (PgsynthInternalError.isInternalError(error)) throw error;
     throw new PgsynthInternalError(what, error);
   }
 }

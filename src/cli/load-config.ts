@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
 import type { Cluster } from '../model/cluster.js';
 import { packageRoot } from '../package-root.js';
+import { hasBrand } from '../brand.js';
 import { isPgsynthError } from '../diagnostic.js';
 
 export const CONFIG_NAMES = ['cluster.config.ts', 'cluster.config.mts', 'cluster.config.js', 'cluster.config.mjs'];
@@ -110,21 +111,19 @@ function configLoader(): Jiti {
   return loader;
 }
 
-// Duck-typed: a config may load its own copy of pgsynth's classes.
+// Cluster.isCluster's brand check, without loading the model (zod) before the config does: the
+// config may bring its own copy of pgsynth, and then this one's model is never needed.
 function isCluster(value: unknown): value is Cluster {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Cluster).resolve === 'function' &&
-    typeof (value as Cluster).validate === 'function' &&
-    Array.isArray((value as Cluster).nodes)
-  );
+  return hasBrand(value, 'Cluster');
 }
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (add `export default cluster;`)';
   if (value === null) return 'null';
-  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  const name = typeof value === 'object' ? ((value as object).constructor?.name ?? 'Object') : '';
+  // A Cluster of a pgsynth from before the brands: the same class name, no brand.
+  if (name === 'Cluster') return 'a Cluster without pgsynth\'s brand, from another, older copy of pgsynth (install one pgsynth version: npm ls pgsynth)';
+  if (typeof value === 'object') return `an object (${name})`;
   return typeof value;
 }
 

@@ -41,7 +41,7 @@ export async function runCli(argv: string[], o: Output = consoleOutput()): Promi
       o.err(`${red(o, 'error')} ${printable(withCode(error as Error), true)}`);
       const fix = (error as { fix?: string }).fix;
       if (fix) o.err(`  fix: ${printable(fix, true)}`);
-      if (error instanceof PgsynthInternalError) printStackWhenAsked(o, error);
+      if (PgsynthInternalError.isInternalError(error)) printStackWhenAsked(o, error);
       return exitCodeOf(error);
     }
     // Nothing pgsynth throws on purpose gets here: an invariant failed. Named as a bug, not a stack trace.

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { dnsLabel, secretRef } from './fields.js';
 import { ConstructNode, INVALID_PROPS } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import type { SecretRef } from './secret.js';
 import { PgsynthError } from '../diagnostic.js';
 
@@ -62,77 +63,77 @@ export const backupPropsSchema = z.strictObject({
 
 export interface BackupPosixRepository {
   /** A directory (pgBackRest's `repo1-type=posix`). */
-  type: 'posix';
+  readonly type: 'posix';
   /**
    * The repository directory inside the containers (compose). Under `synth up` the repository
    * is always `.pgsynth/local/<cluster>/backup/repo`.
    * @default '/var/lib/pgbackrest'
    */
-  path?: string;
+  readonly path?: string;
   /** Compose: the named volume mounted at `path` in every PostgreSQL container. @default '<cluster>-pgbackrest' */
-  volume?: string;
+  readonly volume?: string;
 }
 
 /** S3-compatible object storage (AWS S3, MinIO, Ceph …): pgBackRest's `repo1-type=s3`. */
 export interface BackupS3Repository {
   /** S3-compatible object storage (pgBackRest's `repo1-type=s3`). */
-  type: 's3';
+  readonly type: 's3';
   /** The bucket, which must exist. */
-  bucket: string;
+  readonly bucket: string;
   /** e.g. 's3.eu-central-1.amazonaws.com' or 'minio.internal:9000' */
-  endpoint: string;
+  readonly endpoint: string;
   /** The bucket's region, e.g. 'eu-central-1' (MinIO accepts any, e.g. 'us-east-1'). */
-  region: string;
+  readonly region: string;
   /** Prefix inside the bucket. @default '/pgbackrest' */
-  path?: string;
+  readonly path?: string;
   /** 'path' for MinIO and most self-hosted stores. @default 'host' */
-  uriStyle?: 'host' | 'path';
+  readonly uriStyle?: 'host' | 'path';
   /**
    * Check the endpoint's TLS certificate; turn off only for a self-signed test endpoint.
    * @default true
    */
-  verifyTls?: boolean;
+  readonly verifyTls?: boolean;
   /** The access key id, from this environment variable. */
-  accessKeyId: SecretRef;
+  readonly accessKeyId: SecretRef;
   /** The secret access key, from this environment variable. */
-  secretAccessKey: SecretRef;
+  readonly secretAccessKey: SecretRef;
 }
 
 export interface BackupProps {
   /** pgBackRest stanza name. @default the cluster name */
-  stanza?: string;
+  readonly stanza?: string;
   /** Where backups and archived WAL go. @default { type: 'posix', path: '/var/lib/pgbackrest' } */
-  repository?: BackupPosixRepository | BackupS3Repository;
+  readonly repository?: BackupPosixRepository | BackupS3Repository;
   /**
    * How many backups to keep. Expiring a full backup expires its diff/incr backups and the WAL
    * only they needed. `archive` (full backups whose WAL is kept for PITR) defaults to `full`.
    * @default { full: 2 }
    */
-  retention?: { full?: number; diff?: number; archive?: number };
+  readonly retention?: { readonly full?: number; readonly diff?: number; readonly archive?: number };
   /**
    * When the compose backup service takes each kind of backup (crontab syntax, the service's
    * local time), `null` for never. `synth up` runs no scheduler: use `synth backup`.
    * @default { full: '0 1 * * 0', diff: '0 1 * * 1-6', incr: null }
    */
-  schedule?: { full?: string | null; diff?: string | null; incr?: string | null };
+  readonly schedule?: { readonly full?: string | null; readonly diff?: string | null; readonly incr?: string | null };
   /**
    * Compression of backups and archived WAL: lz4 is fast, zst smaller, gz the most portable.
    * @default { type: 'lz4' }
    */
-  compression?: { type?: 'lz4' | 'zst' | 'gz' | 'bz2' | 'none'; level?: number };
+  readonly compression?: { readonly type?: 'lz4' | 'zst' | 'gz' | 'bz2' | 'none'; readonly level?: number };
   /**
    * Encrypts the repository (aes-256-cbc). The passphrase cannot change after the first
    * `stanza-create`, and without it no backup can be restored: keep a copy outside the cluster.
    */
-  encryptionKey?: SecretRef;
+  readonly encryptionKey?: SecretRef;
   /**
    * PostgreSQL's `archive_timeout` in seconds: a quiet primary still archives a segment this
    * often, so at most this much committed work is missing from the archive. 0 turns it off.
    * @default 60
    */
-  archiveTimeout?: number;
+  readonly archiveTimeout?: number;
   /** Parallel compress/transfer processes of backup and restore. @default 2 */
-  processMax?: number;
+  readonly processMax?: number;
 }
 
 export type ResolvedBackupProps = z.output<typeof backupPropsSchema>;
@@ -150,11 +151,17 @@ export class Backup extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedBackupProps;
 
+  /** Whether `x` is a Backup, made by this copy of pgsynth or by another one a config loaded. */
+  static isBackup(x: unknown): x is Backup {
+    return hasBrand(x, 'Backup');
+  }
+
   constructor(cluster: Cluster, id: string, props: BackupProps = {}) {
     super(cluster.path, id);
+    setBrand(this, 'Backup');
     this.cluster = cluster;
     this.props = this.parseProps(backupPropsSchema, props);
-    const other = cluster.nodes.find((n) => n instanceof Backup);
+    const other = cluster.nodes.find((n) => Backup.isBackup(n));
     if (other) {
       throw new PgsynthError([
         {

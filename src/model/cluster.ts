@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SUPPORTED_MAJORS, type PostgresMajor } from '../settings/catalog.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, dnsLabel, ipv4, ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { envPrefix, secret, type SecretRef } from './secret.js';
 import { resolveCluster, type ResolveOptions, type ValidateOptions } from './resolve/index.js';
@@ -36,53 +37,53 @@ export const clusterPropsSchema = z.strictObject({
 /** The root of a config: one PostgreSQL streaming-replication cluster. */
 export interface ClusterProps<V extends PostgresVersion = PostgresVersion> {
   /** Cluster name: the root of every construct path, the compose project name (COMPOSE_PROJECT_NAME in .env) and the prefix of default secret names. A DNS label. */
-  name: string;
+  readonly name: string;
   /**
    * PostgreSQL major version of every node (physical replication needs one major). It narrows
    * the type of every node's `settings` to that major's parameters.
    * @default 17
    */
-  postgresVersion?: V;
+  readonly postgresVersion?: V;
   /**
    * Pgpool-II version the generated pgpool.conf targets (4.3 names `socket_dir`, 4.4+ `unix_socket_directories`).
    * @default '4.5'
    */
-  pgpoolVersion?: PgpoolVersion;
+  readonly pgpoolVersion?: PgpoolVersion;
   /**
    * Host address every published port binds to. Anything other than 127.0.0.1 exposes the
    * services to the network and draws a warning.
    * @default '127.0.0.1'
    */
-  bindAddress?: string;
+  readonly bindAddress?: string;
   /**
    * Compose passwords as files instead of environment variables: each container gets only the
    * compose `secrets:` it needs, mounted at /run/secrets/<VAR> from `secrets/<VAR>` beside the
    * compose file, and `<VAR>_FILE` pointing there, so no password shows in `docker inspect`.
    * @default false (passwords from .env)
    */
-  secretFiles?: boolean;
+  readonly secretFiles?: boolean;
   /**
    * Compose network. pg_hba.conf and pool_hba.conf admit exactly its subnet. Without one, a /24
    * in 172.20.0.0–172.31.255.0 is derived from the cluster name: set `subnet` when it collides
    * with a network on the Docker host ("Pool overlaps with other one on this address space").
    * @default { name: '<cluster>-net', subnet: derived from the cluster name }
    */
-  network?: { name?: string; subnet?: string };
+  readonly network?: { readonly name?: string; readonly subnet?: string };
   /**
    * The superuser (used only over the local socket and by bootstrap scripts).
    * @default { name: 'postgres', password: secret('<CLUSTER>_POSTGRES_PASSWORD') }
    */
-  superuser?: { name?: string; password?: SecretRef };
+  readonly superuser?: { readonly name?: string; readonly password?: SecretRef };
   /**
    * The role replicas stream with (REPLICATION, LOGIN, no superuser).
    * @default { name: 'replicator', password: secret('<CLUSTER>_REPLICATION_PASSWORD') }
    */
-  replicationUser?: { name?: string; password?: SecretRef };
+  readonly replicationUser?: { readonly name?: string; readonly password?: SecretRef };
   /**
    * Container images. Defaults pin the major versions of the cluster; any image meeting the contract in docs/running.md works.
    * @default { postgres: 'postgres:<postgresVersion>-bookworm', pgpool: 'pgpool/pgpool:<published release of pgpoolVersion, e.g. 4.4.3>', haproxy: 'haproxy:2.8' }
    */
-  images?: { postgres?: string; pgpool?: string; haproxy?: string };
+  readonly images?: { readonly postgres?: string; readonly pgpool?: string; readonly haproxy?: string };
 }
 
 export type ResolvedClusterProps = z.output<typeof clusterPropsSchema>;
@@ -111,9 +112,15 @@ export class Cluster<V extends PostgresVersion = PostgresVersion> extends Constr
   readonly props: ResolvedClusterProps;
   private readonly children: ConstructNode[] = [];
 
+  /** Whether `x` is a Cluster, made by this copy of pgsynth or by another one a config loaded. */
+  static isCluster(x: unknown): x is Cluster {
+    return hasBrand(x, 'Cluster');
+  }
+
   constructor(props: ClusterProps<V>) {
     const name = typeof props?.name === 'string' ? props.name : 'cluster';
     super(undefined, name);
+    setBrand(this, 'Cluster');
     this.props = this.parseProps(clusterPropsSchema, props);
   }
 
@@ -122,7 +129,7 @@ export class Cluster<V extends PostgresVersion = PostgresVersion> extends Constr
     return this.children;
   }
 
-  /** Called by child constructors; not part of the user-facing API. */
+  /** @internal Called by the child constructors (a second copy of pgsynth's too). */
   addChild(node: ConstructNode): void {
     this.children.push(node);
   }

@@ -53,7 +53,7 @@ const SECRET_REF_DEFINITION: JsonSchema = {
   additionalProperties: false,
 };
 
-// Constructs (z.custom instanceof checks) have no JSON equivalent and come out as `{}`: say what
+// Constructs (z.custom brand checks) have no JSON equivalent and come out as `{}`: say what
 // belongs there instead. Keyed by the zod schema object, which toJSONSchema's override receives.
 const upstream = haproxyPropsSchema.shape.upstream;
 const UNREPRESENTABLE: ReadonlyMap<unknown, JsonSchema> = new Map<unknown, JsonSchema>([

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
 import { durationMs } from './duration.js';
 import { PgPool } from './pgpool.js';
@@ -24,8 +25,8 @@ const frontend = z.strictObject({ hostPort: port, port: port.optional() });
 
 export const haproxyPropsSchema = z.strictObject({
   upstream: z.union([
-    z.custom<PgPool>((v) => v instanceof PgPool, { message: 'must be a PgPool or a list of Primary/Replica nodes' }),
-    z.array(z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica)).min(1),
+    z.custom<PgPool>((v) => PgPool.isPgPool(v), { message: 'must be a PgPool or a list of Primary/Replica nodes' }),
+    z.array(z.custom<Primary | Replica>((v) => Primary.isPrimary(v) || Replica.isReplica(v))).min(1),
   ]),
   readWrite: frontend,
   readOnly: frontend.optional(),
@@ -49,9 +50,9 @@ export const haproxyPropsSchema = z.strictObject({
 
 export interface HaproxyFrontendProps {
   /** Port published on the host, and HAProxy's port under `synth up`. */
-  hostPort: number;
+  readonly hostPort: number;
   /** Port inside the container. @default 5000 (readWrite), 5001 (readOnly), 8404 (stats) */
-  port?: number;
+  readonly port?: number;
 }
 
 export interface HaproxyStatsProps extends HaproxyFrontendProps {
@@ -59,12 +60,12 @@ export interface HaproxyStatsProps extends HaproxyFrontendProps {
    * Basic-auth user of the stats page.
    * @default 'admin'
    */
-  user?: string;
+  readonly user?: string;
   /**
    * Basic-auth password, read by HAProxy from the environment.
    * @default secret('<CLUSTER>_HAPROXY_STATS_PASSWORD')
    */
-  password?: SecretRef;
+  readonly password?: SecretRef;
 }
 
 export interface HaproxyProps {
@@ -73,31 +74,31 @@ export interface HaproxyProps {
    * primary. A list of nodes: HAProxy talks to PostgreSQL itself and tells the primary from the
    * standbys with a `pg_is_in_recovery()` check. A list needs at least one node.
    */
-  upstream: PgPool | Array<Primary | Replica>;
+  readonly upstream: PgPool | ReadonlyArray<Primary | Replica>;
   /** Read-write frontend. */
-  readWrite: HaproxyFrontendProps;
+  readonly readWrite: HaproxyFrontendProps;
   /**
    * Read-only frontend: the standbys only (Pgpool's standby backends, or the replicas among the
    * upstream nodes), each checked to answer `pg_is_in_recovery() = t` as `checkUser`. A write
    * through it always fails ("cannot execute … in a read-only transaction"), the primary is never
    * its backup, and it needs no free Pgpool child. Needs at least one standby (PGS142).
    */
-  readOnly?: HaproxyFrontendProps;
+  readonly readOnly?: HaproxyFrontendProps;
   /** Stats page (HTTP), protected by basic auth. */
-  stats?: HaproxyStatsProps;
+  readonly stats?: HaproxyStatsProps;
   /**
    * Role the `pg_is_in_recovery()` check logs in as when `upstream` lists nodes, and for the
    * read-only frontend's standbys: no password (HAProxy cannot do SCRAM), trusted from the cluster
    * network for database `postgres` only, no privileges. Rule PGS073 warns about it for nodes as upstream.
    * @default 'haproxy_check'
    */
-  checkUser?: string;
+  readonly checkUser?: string;
   /**
    * Global `maxconn`: every client connection HAProxy holds, queued ones included. At least the
    * sessions its servers take (PGS147).
    * @default 2000
    */
-  maxConn?: number;
+  readonly maxConn?: number;
   /**
    * Per-server `maxconn`: the sessions HAProxy sends to one server at once (Pgpool, and each
    * standby of the read-only frontend). Clients beyond it wait in HAProxy's queue (up to
@@ -105,7 +106,7 @@ export interface HaproxyProps {
    * them. Unless set, the nodes' `maxConnections` is sized for the read-only sessions too.
    * @default Pgpool's `numInitChildren − reservedConnections`; none for direct nodes
    */
-  serverMaxConn?: number;
+  readonly serverMaxConn?: number;
   /**
    * Timeouts; client and server are long because pooled database sessions idle. `queue` is how
    * long a client past the session ceiling (every server at its `serverMaxConn`) waits for a
@@ -114,9 +115,9 @@ export interface HaproxyProps {
    * `connect` bounds the TCP connect to a server only.
    * @default { connect: '5s', client: '30m', server: '30m', check: '5s', queue: '60s' }
    */
-  timeouts?: { connect?: string; client?: string; server?: string; check?: string; queue?: string };
+  readonly timeouts?: { readonly connect?: string; readonly client?: string; readonly server?: string; readonly check?: string; readonly queue?: string };
   /** Container image. @default the cluster's `images.haproxy` */
-  image?: string;
+  readonly image?: string;
 }
 
 export type ResolvedHaproxyProps = z.output<typeof haproxyPropsSchema>;
@@ -133,8 +134,14 @@ export class Haproxy extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedHaproxyProps;
 
+  /** Whether `x` is a Haproxy, made by this copy of pgsynth or by another one a config loaded. */
+  static isHaproxy(x: unknown): x is Haproxy {
+    return hasBrand(x, 'Haproxy');
+  }
+
   constructor(cluster: Cluster, id: string, props: HaproxyProps) {
     super(cluster.path, id);
+    setBrand(this, 'Haproxy');
     this.cluster = cluster;
     this.props = this.parseProps(haproxyPropsSchema, props);
     cluster.addChild(this);

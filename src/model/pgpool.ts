@@ -2,12 +2,13 @@ import * as z from 'zod';
 import type { Cluster } from './cluster.js';
 import { DEFAULT_HEALTH_CHECK } from './defaults.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { configText, port, secretRef, sqlName } from './fields.js';
 import { Primary } from './primary.js';
 import { Replica } from './replica.js';
 import type { SecretRef } from './secret.js';
 
-const postgresNode = z.custom<Primary | Replica>((v) => v instanceof Primary || v instanceof Replica, {
+const postgresNode = z.custom<Primary | Replica>((v) => Primary.isPrimary(v) || Replica.isReplica(v), {
   message: 'must be a Primary or Replica, { node, weight } or { host, port }',
 });
 const weight = z.number().min(0).max(100000000);
@@ -53,8 +54,8 @@ export const pgpoolPropsSchema = z.strictObject({
 export type PgpoolBackend =
   | Primary
   | Replica
-  | { node: Primary | Replica; weight?: number }
-  | { host: string; port: number; weight?: number };
+  | { readonly node: Primary | Replica; readonly weight?: number }
+  | { readonly host: string; readonly port: number; readonly weight?: number };
 
 export interface PgPoolProps {
   /**
@@ -63,57 +64,57 @@ export interface PgPoolProps {
    * `synth up` by 127.0.0.1 and its host port. Explicit `{ host, port }` entries are checked the
    * same way. Weights default to 1. At least one backend.
    */
-  backends: PgpoolBackend[];
+  readonly backends: readonly PgpoolBackend[];
   /** Port published on the host, and Pgpool's port under `synth up`. */
-  hostPort: number;
+  readonly hostPort: number;
   /**
    * Pgpool's port inside its container.
    * @default 9999
    */
-  port?: number;
+  readonly port?: number;
   /**
    * PCP (admin) port inside the container; never published unless `pcpHostPort` is set.
    * @default 9898
    */
-  pcpPort?: number;
+  readonly pcpPort?: number;
   /**
    * Publishes PCP on this host port (and uses it under `synth up`).
    * @default not published; `synth up` uses `pcpPort`
    */
-  pcpHostPort?: number;
+  readonly pcpHostPort?: number;
   /**
    * `num_init_children`: concurrent client sessions, one child process each (about 6 MB). A
    * client past it waits in HAProxy's queue (see `Haproxy.timeouts.queue`), or, connecting to
    * Pgpool directly, in Pgpool's listen queue (4 × numInitChildren, no timeout).
    * @default 32
    */
-  numInitChildren?: number;
+  readonly numInitChildren?: number;
   /**
    * `max_pool`: cached backend connections per child. `numInitChildren × maxPool` must fit every
    * backend's `maxConnections − superuserReservedConnections`.
    * @default 4
    */
-  maxPool?: number;
+  readonly maxPool?: number;
   /**
    * `reserved_connections`: refuse clients beyond `numInitChildren − reservedConnections` with an error instead of queueing them.
    * @default 0
    */
-  reservedConnections?: number;
+  readonly reservedConnections?: number;
   /**
    * `load_balance_mode`: send read-only SELECTs to standbys.
    * @default true
    */
-  loadBalance?: boolean;
+  readonly loadBalance?: boolean;
   /**
    * `statement_level_load_balance`: choose the load-balance node per statement instead of per session.
    * @default false
    */
-  statementLevelLoadBalance?: boolean;
+  readonly statementLevelLoadBalance?: boolean;
   /**
    * `sr_check_period` in seconds: how often Pgpool checks replication state and which node is primary.
    * @default 5
    */
-  srCheckPeriod?: number;
+  readonly srCheckPeriod?: number;
   /**
    * Health checks (seconds); period 0 disables them, and a dead node is then never detected
    * (nor a lost primary replaced). A stopped node is detached after about
@@ -123,7 +124,7 @@ export interface PgPoolProps {
    * and at most 10.1 s over 10 failovers under load.
    * @default { period: 1, timeout: 5, maxRetries: 2, retryDelay: 1 }
    */
-  healthCheck?: { period?: number; timeout?: number; maxRetries?: number; retryDelay?: number };
+  readonly healthCheck?: { readonly period?: number; readonly timeout?: number; readonly maxRetries?: number; readonly retryDelay?: number };
   /**
    * `automatic`: when the primary is lost, Pgpool's failover_command (`failover.sh`, generated
    * beside pgpool.conf) promotes the standby that received the most WAL (a synchronous one on a
@@ -139,37 +140,37 @@ export interface PgPoolProps {
    * primary. Set `automatic` there only with that understood (docs/running.md).
    * @default 'automatic' under synth up, 'manual' on compose
    */
-  failover?: 'automatic' | 'manual';
+  readonly failover?: 'automatic' | 'manual';
   /**
    * `search_primary_node_timeout` in seconds: how long startup looks for the primary.
    * @default 10
    */
-  searchPrimaryNodeTimeout?: number;
+  readonly searchPrimaryNodeTimeout?: number;
   /**
    * Role Pgpool checks streaming and health with (LOGIN, member of pg_monitor).
    * @default 'pgpool'
    */
-  user?: string;
+  readonly user?: string;
   /**
    * Password of `user`.
    * @default secret('<CLUSTER>_PGPOOL_PASSWORD')
    */
-  password?: SecretRef;
+  readonly password?: SecretRef;
   /**
    * PCP admin user (pcp.conf).
    * @default 'pcpadmin'
    */
-  pcpUser?: string;
+  readonly pcpUser?: string;
   /**
    * Password of `pcpUser`.
    * @default secret('<CLUSTER>_PCP_PASSWORD')
    */
-  pcpPassword?: SecretRef;
+  readonly pcpPassword?: SecretRef;
   /**
    * Container image.
    * @default the cluster's `images.pgpool`
    */
-  image?: string;
+  readonly image?: string;
 }
 
 export type ResolvedPgPoolProps = z.output<typeof pgpoolPropsSchema>;
@@ -186,8 +187,14 @@ export class PgPool extends ConstructNode {
   readonly cluster: Cluster;
   readonly props: ResolvedPgPoolProps;
 
+  /** Whether `x` is a PgPool, made by this copy of pgsynth or by another one a config loaded. */
+  static isPgPool(x: unknown): x is PgPool {
+    return hasBrand(x, 'PgPool');
+  }
+
   constructor(cluster: Cluster, id: string, props: PgPoolProps) {
     super(cluster.path, id);
+    setBrand(this, 'PgPool');
     this.cluster = cluster;
     this.props = this.parseProps(pgpoolPropsSchema, props);
     cluster.addChild(this);

@@ -29,59 +29,59 @@ export const postgresNodeShape = {
 /** Options every PostgreSQL node has. */
 export interface PostgresNodeProps<V extends PostgresVersion = PostgresVersion> {
   /** Port published on the host (compose `127.0.0.1:<hostPort>:<port>`), and the port the node listens on under `synth up`. */
-  hostPort: number;
+  readonly hostPort: number;
   /**
    * Port the server listens on inside its container.
    * @default 5432
    */
-  port?: number;
+  readonly port?: number;
   /**
    * `max_connections`. A replica's must be ≥ the primary's.
    * @default 100, or more when the Pgpools in front need it (Σ numInitChildren × maxPool + 2 checks each, + superuserReservedConnections + 10, rounded up to tens); a replica defaults to its primary's value
    */
-  maxConnections?: number;
+  readonly maxConnections?: number;
   /**
    * `superuser_reserved_connections`.
    * @default 3
    */
-  superuserReservedConnections?: number;
+  readonly superuserReservedConnections?: number;
   /**
    * `max_worker_processes`. A replica's must be ≥ the primary's.
    * @default 8
    */
-  maxWorkerProcesses?: number;
+  readonly maxWorkerProcesses?: number;
   /**
    * `max_wal_senders`: one per streaming replica plus two for a running `pg_basebackup -X stream`.
    * @default 10
    */
-  maxWalSenders?: number;
+  readonly maxWalSenders?: number;
   /**
    * `max_replication_slots`: one per slot-using replica, plus extra slots, plus one for a base backup.
    * @default 10
    */
-  maxReplicationSlots?: number;
+  readonly maxReplicationSlots?: number;
   /**
    * `max_prepared_transactions`. A replica's must be ≥ the primary's.
    * @default 0
    */
-  maxPreparedTransactions?: number;
+  readonly maxPreparedTransactions?: number;
   /**
    * `max_locks_per_transaction`. A replica's must be ≥ the primary's.
    * @default 64
    */
-  maxLocksPerTransaction?: number;
+  readonly maxLocksPerTransaction?: number;
   /**
    * `hot_standby`: lets a standby answer read-only queries (Pgpool load balancing and HAProxy's
    * read-only route need it). Set on the primary too, for after a switchover.
    * @default true
    */
-  hotStandby?: boolean;
+  readonly hotStandby?: boolean;
   /**
    * `max_slot_wal_keep_size`: how much WAL a slot may hold back while its replica is away, so a
    * dead replica cannot fill the primary's disk. -1 is unlimited.
    * @default '4GB'
    */
-  maxSlotWalKeepSize?: string | -1;
+  readonly maxSlotWalKeepSize?: string | -1;
   /**
    * Any other server parameter, written to postgresql.conf after pgsynth's own (checked against
    * the parameter catalog of `postgresVersion`; typed per major, with each parameter's unit,
@@ -89,10 +89,10 @@ export interface PostgresNodeProps<V extends PostgresVersion = PostgresVersion> 
    * @default {}
    * @example { shared_buffers: '1GB', work_mem: '64MB' }
    */
-  settings?: SettingsFor<V>;
+  readonly settings?: SettingsFor<V>;
   /**
    * Container image.
    * @default the cluster's `images.postgres`
    */
-  image?: string;
+  readonly image?: string;
 }

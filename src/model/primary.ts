@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Cluster, PostgresVersion } from './cluster.js';
 import { ConstructNode } from './node.js';
+import { hasBrand, setBrand } from '../brand.js';
 import { ipv4Cidr, secretRef, sqlName } from './fields.js';
 import { postgresNodeShape, type PostgresNodeProps } from './postgres-node.js';
 import type { SecretRef } from './secret.js';
@@ -27,44 +28,44 @@ export interface PrimaryProps<V extends PostgresVersion = PostgresVersion> exten
    * The application database the bootstrap creates.
    * @default 'app'
    */
-  database?: string;
+  readonly database?: string;
   /**
    * Owner of the application database: a LOGIN role without superuser.
    * @default 'app'
    */
-  owner?: string;
+  readonly owner?: string;
   /**
    * Password of `owner`.
    * @default secret('<CLUSTER>_APP_PASSWORD')
    */
-  ownerPassword?: SecretRef;
+  readonly ownerPassword?: SecretRef;
   /**
    * `wal_level`; replicas need `replica` or `logical`.
    * @default 'replica'
    */
-  walLevel?: 'minimal' | 'replica' | 'logical';
+  readonly walLevel?: 'minimal' | 'replica' | 'logical';
   /**
    * `synchronous_commit` on the primary.
    * @default 'on'
    */
-  synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
+  readonly synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
   /**
    * `synchronous_standby_names`, written as given (e.g. `'ANY 1 (pg-replica1, pg-replica2)'`).
    * When unset it is derived from the replicas marked `synchronous: true`: `FIRST n (...)` over all of them.
    */
-  synchronousStandbyNames?: string;
+  readonly synchronousStandbyNames?: string;
   /**
    * Extra physical replication slots to create beyond one per replica (e.g. for a backup tool).
    * Lower-case letters, digits and underscores.
    * @default []
    */
-  extraSlots?: string[];
+  readonly extraSlots?: readonly string[];
   /**
    * Client networks admitted by pg_hba.conf for the application role (SCRAM) on compose. Under
    * `synth up` every client is on 127.0.0.1/32.
    * @default the cluster network's subnet
    */
-  allowedClients?: string[];
+  readonly allowedClients?: readonly string[];
 }
 
 export type ResolvedPrimaryProps = z.output<typeof primaryPropsSchema>;
@@ -81,8 +82,14 @@ export class Primary<V extends PostgresVersion = PostgresVersion> extends Constr
   readonly cluster: Cluster<V>;
   readonly props: ResolvedPrimaryProps;
 
+  /** Whether `x` is a Primary, made by this copy of pgsynth or by another one a config loaded. */
+  static isPrimary(x: unknown): x is Primary {
+    return hasBrand(x, 'Primary');
+  }
+
   constructor(cluster: Cluster<V>, id: string, props: PrimaryProps<V>) {
     super(cluster.path, id);
+    setBrand(this, 'Primary');
     this.cluster = cluster;
     this.props = this.parseProps(primaryPropsSchema, props);
     cluster.addChild(this);

@@ -9,13 +9,13 @@ export function postgresPath(spec: ClusterSpec): string {
   return `export PATH="/usr/lib/postgresql/${spec.postgresVersion}/bin:$PATH"`;
 }
 
+/** Every entrypoint's way out: the reason on stderr, exit 1. */
+export const DIE_FUNCTION = ['die() {', '  echo "pgsynth: $*" >&2', '  exit 1', '}'].join('\n');
+
 /**
  * `as_postgres CMD...` execs CMD as the postgres user, with whichever tool the image has: gosu
  * (official Debian-based images), su-exec (alpine), or util-linux's setpriv (any Debian).
  */
-/** Every entrypoint's way out: the reason on stderr, exit 1. */
-export const DIE_FUNCTION = ['die() {', '  echo "pgsynth: $*" >&2', '  exit 1', '}'].join('\n');
-
 export const AS_POSTGRES_FUNCTION = [
   'as_postgres() {',
   '  if command -v gosu >/dev/null; then exec gosu postgres "$@"; fi',

@@ -10,7 +10,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Lowest first; a file may import its own layer or any layer below it. */
 const LAYERS: { name: string; files: RegExp }[] = [
-  { name: 'base', files: /^(codes|conninfo|diagnostic|internal-error|package-root)\.ts$/ },
+  { name: 'base', files: /^(brand|codes|conninfo|diagnostic|internal-error|package-root)\.ts$/ },
   { name: 'settings', files: /^settings\// },
   { name: 'model', files: /^model\// },
   // The local process toolkit (processes, ports, binaries): beside the validators, renderers and

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
+import { loadPgsynthOnce, projectWith, README_CONFIG, synthCli } from '../cli/harness.js';
+
+// The first config that imports pgsynth compiles its sources through jiti: not charged to one test's 20 s.
+beforeAll(loadPgsynthOnce);
 
 // No input makes the CLI print a stack trace: a config that exports nothing usable, exits the
 // process, or carries control characters gets a message with a code or a clear reason.
@@ -71,8 +74,10 @@ export default cluster;
   });
 
   it('reports an invariant failing inside pgsynth as a pgsynth bug with code PGS999, not a stack trace', async () => {
-    // A cluster-shaped object whose validate() throws stands in for a bug inside pgsynth.
-    const dir = projectWith(`export default { nodes: [], resolve() { return {}; }, validate() { return null.x; } };\n`);
+    // A cluster whose validate() throws stands in for a bug inside pgsynth.
+    const dir = projectWith(
+      `import { Cluster } from 'pgsynth';\nconst cluster = new Cluster({ name: 'shop' });\ncluster.validate = () => (null as unknown as { x: never }).x;\nexport default cluster;\n`,
+    );
     const result = await synthCli(dir, 'validate');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('PGS999: internal error');

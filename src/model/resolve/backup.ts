@@ -8,7 +8,7 @@ import { nodeRef, type ResolveContext } from './context.js';
  * named volume every PostgreSQL container mounts.
  */
 export function resolveBackup(ctx: ResolveContext): BackupSpec | null {
-  const backup = ctx.cluster.nodes.find((n): n is Backup => n instanceof Backup);
+  const backup = ctx.cluster.nodes.find(Backup.isBackup);
   if (!backup) return null;
   const p = backup.props;
   const local = ctx.target === 'local';

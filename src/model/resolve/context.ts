@@ -59,10 +59,10 @@ export function createContext(cluster: Cluster, target: Target, localDir: string
   );
 
   const nodes = cluster.nodes;
-  const primaries = nodes.filter((n): n is Primary => n instanceof Primary);
-  const replicas = nodes.filter((n): n is Replica => n instanceof Replica);
-  const pgpools = nodes.filter((n): n is PgPool => n instanceof PgPool);
-  const haproxies = nodes.filter((n): n is Haproxy => n instanceof Haproxy);
+  const primaries = nodes.filter(Primary.isPrimary);
+  const replicas = nodes.filter(Replica.isReplica);
+  const pgpools = nodes.filter(PgPool.isPgPool);
+  const haproxies = nodes.filter(Haproxy.isHaproxy);
 
   const secrets = new SecretRegistry();
   const clusterRef = nodeRef(cluster);
@@ -117,7 +117,7 @@ export function createContext(cluster: Cluster, target: Target, localDir: string
 
 /** The node a Pgpool backend points at, null for an explicit `{ host, port }`. */
 export function backendNode(b: PgPool['props']['backends'][number]): PostgresNode | null {
-  if (b instanceof Primary || b instanceof Replica) return b;
+  if (Primary.isPrimary(b) || Replica.isReplica(b)) return b;
   return 'node' in b ? b.node : null;
 }
 

@@ -53,13 +53,13 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
 /** The standbys an HAProxy's read-only frontend sends to: Pgpool's standby backends, or the replicas listed. */
 export function readOnlyStandbys(h: Haproxy): Replica[] {
   if (!h.props.readOnly) return [];
-  const nodes = h.props.upstream instanceof PgPool ? h.props.upstream.props.backends.map((b) => backendNode(b)) : h.props.upstream;
-  return nodes.filter((n): n is Replica => n instanceof Replica);
+  const nodes = PgPool.isPgPool(h.props.upstream) ? h.props.upstream.props.backends.map((b) => backendNode(b)) : h.props.upstream;
+  return nodes.filter(Replica.isReplica);
 }
 
 /** Sessions the read-only frontend sends to each standby at once (null: no limit). */
 export function readOnlyServerMaxConn(h: Haproxy): number | null {
-  return h.props.serverMaxConn ?? (h.props.upstream instanceof PgPool ? pgpoolSessions(h.props.upstream.props) : null);
+  return h.props.serverMaxConn ?? (PgPool.isPgPool(h.props.upstream) ? pgpoolSessions(h.props.upstream.props) : null);
 }
 
 /**
@@ -75,7 +75,7 @@ function servers(
 ): { upstream: HaproxySpec['upstream']; rwServers: HaproxyServerSpec[]; roServers: HaproxyServerSpec[] } {
   const upstream = h.props.upstream;
   const roServers = readOnlyStandbys(h).map((n) => server(n, 'standby'));
-  if (upstream instanceof PgPool) {
+  if (PgPool.isPgPool(upstream)) {
     // A Pgpool outside this cluster is not among the resolved ones: address it as this plan would.
     const ep = pgpools.find((p) => p.id === upstream.id)?.address ?? ctx.plan.endpoint(upstream.id, ctx.plan.published(upstream.props.hostPort, upstream.props.port));
     const rwServers: HaproxyServerSpec[] = [{ name: upstream.id, host: ep.host, port: ep.port, check: 'pgpool', backup: false }];

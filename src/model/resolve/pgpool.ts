@@ -78,9 +78,9 @@ function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number]
     weight,
     // With manual failover nothing promotes a standby, so detaching the primary would only stop
     // every write until Pgpool restarts: it stays attached and serves again once it is back.
-    flag: failover === 'manual' && !(node instanceof Replica) ? 'DISALLOW_TO_FAILOVER' : 'ALLOW_TO_FAILOVER',
+    flag: failover === 'manual' && !Replica.isReplica(node) ? 'DISALLOW_TO_FAILOVER' : 'ALLOW_TO_FAILOVER',
     // The initial primary streams under its id once it rejoins as a standby.
-    applicationName: node instanceof Replica ? ctx.applicationNameOf(node) : node.id,
+    applicationName: Replica.isReplica(node) ? ctx.applicationNameOf(node) : node.id,
     dataDirectory: ctx.pathsOf(node.id).dataDir,
   };
 }

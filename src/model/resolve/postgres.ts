@@ -29,7 +29,7 @@ function addMembers(ctx: ResolveContext, p: Primary, nodes: PostgresNodeSpec[]):
   // The initial primary streams through a slot of its own after a failover when its replicas do.
   const usesSlots = ownReplicas.some((r) => ctx.slotOf(r) !== null);
   const identity = (n: PostgresNode) =>
-    n instanceof Replica
+    Replica.isReplica(n)
       ? { applicationName: ctx.applicationNameOf(n), slotName: ctx.slotOf(n), hotStandbyFeedback: n.props.hotStandbyFeedback }
       : { applicationName: n.id, slotName: usesSlots ? slotNameFor(n.id) : null, hotStandbyFeedback: true };
   const primaryName = identity(p).applicationName;
@@ -108,7 +108,7 @@ function nodeBase(ctx: ResolveContext, n: PostgresNode, role: PostgresNodeSpec['
 function limitsResolver(ctx: ResolveContext): (n: PostgresNode) => PostgresLimits {
   const defaultsOf = primaryDefaultsResolver(ctx);
   const limitsOf = (n: PostgresNode): PostgresLimits => {
-    const fallback = n instanceof Replica ? limitsOf(n.props.primary) : defaultsOf(n);
+    const fallback = Replica.isReplica(n) ? limitsOf(n.props.primary) : defaultsOf(n);
     return {
       maxConnections: n.props.maxConnections ?? fallback.maxConnections,
       superuserReservedConnections: n.props.superuserReservedConnections ?? fallback.superuserReservedConnections,
@@ -135,7 +135,7 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
     if (cached) return cached;
     // superuser_reserved_connections, and on 16+ reserved_connections, come out of max_connections too.
     const reserved = (p.props.superuserReservedConnections ?? DEFAULT_LIMITS.superuserReservedConnections) + reservedForRoles(ctx.props.postgresVersion, p.props.settings);
-    const servesThisPrimary = (n: PostgresNode | null) => n === p || (n instanceof Replica && n.props.primary === p);
+    const servesThisPrimary = (n: PostgresNode | null) => n === p || (Replica.isReplica(n) && n.props.primary === p);
     // Each Pgpool opens up to num_init_children × max_pool backend connections, plus its
     // health check and streaming check connections; HAProxy's read-only sessions come on top.
     const pooled = ctx.pgpools
