@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, serviceIds, upLocal, type LocalRuntime } from '../../local/index.js';
+import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, upLocal, type LocalRuntime } from '../../local/index.js';
+import { serviceIds } from '../../model/services.js';
 import { isServiceRunning, readState } from '../../local/state.js';
 import { formatSeconds } from '../../local/progress.js';
 import type { CliArgs } from '../args.js';
