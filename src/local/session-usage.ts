@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPgpool } from '../process/binaries.js';
 import { runTool } from '../process/run-as.js';
@@ -6,8 +5,9 @@ import { sessionCeilings, type SessionCeiling } from '../model/ceilings.js';
 import type { ClusterSpec } from '../model/spec.js';
 import { query } from '../process/sql.js';
 import { PROBE_TIMEOUTS, superuserConn } from './superuser-conn.js';
-import { haproxyConfigFile, pgpoolFiles } from './config-files.js';
-import { fetchStats, frontendBackend, statsAccess } from './haproxy-stats.js';
+import { pgpoolFiles } from './config-files.js';
+import { haproxyBackendNames } from '../render/haproxy/index.js';
+import { fetchStats, statsAccess } from './haproxy-stats.js';
 import { backendServers } from '../process/haproxy.js';
 
 // `synth status`: the client sessions each service holds against its ceiling (src/model/ceilings.ts).
@@ -46,14 +46,13 @@ async function pgpoolInUse(spec: ClusterSpec, id: string): Promise<number> {
 /** HAProxy: sessions its servers hold per backend (frontends sharing one are counted together), and clients in its queues. */
 async function haproxyInUse(spec: ClusterSpec, id: string, password: string, ceilings: SessionCeiling[]): Promise<string> {
   const proxy = spec.haproxies.find((h) => h.id === id)!;
-  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
-  const access = statsAccess(proxy, cfg, password);
+  const access = statsAccess(proxy, password);
   if (!access) return 'no stats page';
   const rows = await fetchStats(access);
   const frontendsOf = new Map<string, string[]>();
-  for (const f of [proxy.readWrite, ...(proxy.readOnly ? [proxy.readOnly] : [])]) {
-    const backend = frontendBackend(cfg, f.name);
-    if (backend) frontendsOf.set(backend, [...(frontendsOf.get(backend) ?? []), f.name]);
+  const names = haproxyBackendNames(proxy);
+  for (const [frontend, backend] of [['rw', names.rw], ['ro', names.ro]] as const) {
+    if (backend !== null) frontendsOf.set(backend, [...(frontendsOf.get(backend) ?? []), frontend]);
   }
   let queued = 0;
   const parts: string[] = [];

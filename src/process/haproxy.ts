@@ -2,7 +2,6 @@
  * HAProxy in the foreground (-db) under our process manager, and its CSV
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
-import { readFileSync } from 'node:fs';
 import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
 import type { RunAs } from './run-as.js';
 import { waitForPort } from './wait.js';
@@ -18,18 +17,12 @@ export interface StartHaproxyOptions {
   runAs?: RunAs;
   /** Added to its environment: `"${VAR}"` in haproxy.cfg (e.g. the stats password) reads from here. */
   env?: Record<string, string>;
-  /** Wait until the first `bind` (or host/port) accepts; default 10000 ms, 0 skips. */
+  /** Wait until host:port accepts; default 10000 ms, 0 skips. */
   readyTimeoutMs?: number;
+  /** Default 127.0.0.1. */
   host?: string;
-  port?: number;
-}
-
-/** The first `bind host:port` of a config, the address readiness is checked on. */
-export function firstBind(configText: string): { host: string; port: number } | undefined {
-  const match = /^\s*bind\s+(\[[^\]]+\]|[^\s:]*):(\d+)/m.exec(configText);
-  if (!match) return undefined;
-  const host = match[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1';
-  return { host: host === '*' || host === '0.0.0.0' ? '127.0.0.1' : host, port: Number(match[2]) };
+  /** A port the config binds (the caller knows it from the spec): readiness is checked there. */
+  port: number;
 }
 
 export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
@@ -43,10 +36,8 @@ export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerPro
     env: opts.env,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 10_000;
-  const bind = opts.port
-    ? { host: opts.host ?? '127.0.0.1', port: opts.port }
-    : firstBind(readFileSync(opts.configFile, 'utf8'));
-  if (timeoutMs > 0 && bind) {
+  const bind = { host: opts.host ?? '127.0.0.1', port: opts.port };
+  if (timeoutMs > 0) {
     await waitForPort(bind.host, bind.port, timeoutMs, {
       what: `haproxy to listen on ${bind.host}:${bind.port}`,
       logFile: opts.logFile,

@@ -135,7 +135,7 @@ beforeAll(async () => {
   servers.push(pgpool);
   await timed('pgpool ready', () => waitForPoolNodes(conn(layout.ports.pgpool), 2, { logFile: log('pgpool'), timeoutMs: 20_000 }));
 
-  haproxy = await timed('haproxy start', () => startHaproxy({ bin: haproxyBin, configFile: haproxyCfg, logFile: log('haproxy') }));
+  haproxy = await timed('haproxy start', () => startHaproxy({ bin: haproxyBin, configFile: haproxyCfg, logFile: log('haproxy'), port: layout.ports.rw }));
   servers.push(haproxy);
   // Ready as `synth up` judges it: RW has its one server UP, nothing left unchecked.
   await timed('haproxy ready', () =>

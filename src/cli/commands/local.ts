@@ -36,7 +36,7 @@ function printConnections(o: Output, runtime: LocalRuntime, only?: ReadonlySet<s
   for (const proxy of spec.haproxies) {
     rows.push([proxy.id, 'HAProxy read-write', postgresUrl(app.owner.name, proxy.readWrite.port.listenPort, app.database)]);
     if (proxy.readOnly) rows.push([proxy.id, 'HAProxy read-only', postgresUrl(app.owner.name, proxy.readOnly.port.listenPort, app.database)]);
-    if (proxy.stats) rows.push([proxy.id, 'HAProxy stats', `${haproxyStatsUrl(spec, proxy)} (user ${proxy.stats.user.name})`]);
+    if (proxy.stats) rows.push([proxy.id, 'HAProxy stats', `${haproxyStatsUrl(proxy)} (user ${proxy.stats.user.name})`]);
   }
   o.out('');
   o.out('Connect:');
