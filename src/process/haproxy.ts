@@ -2,9 +2,8 @@
  * HAProxy in the foreground (-db) under our process manager, and its CSV
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
-import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
+import { startServer, waitListening, type ServerProcess } from './processes.js';
 import type { RunAs } from './run-as.js';
-import { waitForPort } from './wait.js';
 
 export interface StartHaproxyOptions {
   /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */
@@ -31,19 +30,12 @@ export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerPro
     bin: opts.bin ?? 'haproxy',
     args: ['-db', '-f', opts.configFile],
     logFile: opts.logFile,
-    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
+    pidFile: opts.pidFile,
     runAs: opts.runAs,
     env: opts.env,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 10_000;
-  const bind = { host: opts.host ?? '127.0.0.1', port: opts.port };
-  if (timeoutMs > 0) {
-    await waitForPort(bind.host, bind.port, timeoutMs, {
-      what: `haproxy to listen on ${bind.host}:${bind.port}`,
-      logFile: opts.logFile,
-      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'haproxy exited'),
-    });
-  }
+  if (timeoutMs > 0) await waitListening(server, opts.host ?? '127.0.0.1', opts.port, timeoutMs);
   return server;
 }
 

@@ -2,11 +2,10 @@
  * Pgpool-II under our process manager: foreground (-n) so its pid is ours,
  * and -D so a pgpool_status left by an earlier run cannot keep a node down.
  */
-import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
+import { startServer, waitListening, type ServerProcess } from './processes.js';
 import type { RunAs } from './run-as.js';
 import { query, type PgConn } from './sql.js';
-import { canConnect, waitFor, waitForPort } from './wait.js';
+import { canConnect, waitFor } from './wait.js';
 
 export interface StartPgpoolOptions {
   /** Path of the pgpool executable (findPgpool().bin); default "pgpool" on PATH. */
@@ -22,19 +21,12 @@ export interface StartPgpoolOptions {
   runAs?: RunAs;
   /** Keep pgpool_status from an earlier run (omits -D). Default false. */
   keepNodeStatus?: boolean;
-  /** Wait for the listening port (read from configFile unless given); default 30000 ms, 0 skips. */
+  /** Wait until host:port accepts; default 30000 ms, 0 skips. */
   readyTimeoutMs?: number;
+  /** Default 127.0.0.1. */
   host?: string;
-  port?: number;
-}
-
-/** The address a client reaches pgpool at, read from `listen_addresses` and `port`. */
-export function pgpoolListenAddress(configText: string): { host: string; port: number } {
-  const setting = (key: string) =>
-    new RegExp(`^\\s*${key}\\s*=\\s*'?([^'#\\n]*?)'?\\s*(?:#.*)?$`, 'm').exec(configText)?.[1]?.trim();
-  const listen = setting('listen_addresses')?.split(',')[0]?.trim();
-  const host = !listen || listen === '*' ? '127.0.0.1' : listen === 'localhost' ? '127.0.0.1' : listen;
-  return { host, port: Number(setting('port') ?? 9999) };
+  /** The `port` the config sets (the caller knows it from the spec): readiness is checked there. */
+  port: number;
 }
 
 export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
@@ -51,20 +43,11 @@ export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProce
     bin: opts.bin ?? 'pgpool',
     args,
     logFile: opts.logFile,
-    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
+    pidFile: opts.pidFile,
     runAs: opts.runAs,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-  if (timeoutMs > 0) {
-    const fromConfig = pgpoolListenAddress(readFileSync(opts.configFile, 'utf8'));
-    const host = opts.host ?? fromConfig.host;
-    const port = opts.port ?? fromConfig.port;
-    await waitForPort(host, port, timeoutMs, {
-      what: `pgpool to listen on ${host}:${port}`,
-      logFile: opts.logFile,
-      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'pgpool exited'),
-    });
-  }
+  if (timeoutMs > 0) await waitListening(server, opts.host ?? '127.0.0.1', opts.port, timeoutMs);
   return server;
 }
 
