@@ -2,41 +2,19 @@
  * HAProxy in the foreground (-db) under our process manager, and its CSV
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
-import { startServer, waitListening, type ServerProcess } from './processes.js';
-import type { RunAs } from './run-as.js';
+import { startListeningServer, type ListeningServerOptions, type ServerProcess } from './processes.js';
 
-export interface StartHaproxyOptions {
+/** HAProxy runs fine as root: pass runAs only to drop privileges. The ready wait defaults to 10000 ms. */
+export interface StartHaproxyOptions extends ListeningServerOptions {
   /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */
   bin?: string;
   configFile: string;
-  logFile: string;
-  /** Our pid file; default: logFile with .pid instead of .log. */
-  pidFile?: string;
-  /** HAProxy runs fine as root; pass a user only to drop privileges. */
-  runAs?: RunAs;
   /** Added to its environment: `"${VAR}"` in haproxy.cfg (e.g. the stats password) reads from here. */
   env?: Record<string, string>;
-  /** Wait until host:port accepts; default 10000 ms, 0 skips. */
-  readyTimeoutMs?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** A port the config binds (the caller knows it from the spec): readiness is checked there. */
-  port: number;
 }
 
-export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
-  const server = await startServer({
-    name: 'haproxy',
-    bin: opts.bin ?? 'haproxy',
-    args: ['-db', '-f', opts.configFile],
-    logFile: opts.logFile,
-    pidFile: opts.pidFile,
-    runAs: opts.runAs,
-    env: opts.env,
-  });
-  const timeoutMs = opts.readyTimeoutMs ?? 10_000;
-  if (timeoutMs > 0) await waitListening(server, opts.host ?? '127.0.0.1', opts.port, timeoutMs);
-  return server;
+export function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
+  return startListeningServer({ name: 'haproxy', bin: opts.bin ?? 'haproxy', args: ['-db', '-f', opts.configFile], env: opts.env }, opts, 10_000);
 }
 
 export interface HaproxyStatsRow {

@@ -2,34 +2,24 @@
  * Pgpool-II under our process manager: foreground (-n) so its pid is ours,
  * and -D so a pgpool_status left by an earlier run cannot keep a node down.
  */
-import { startServer, waitListening, type ServerProcess } from './processes.js';
-import type { RunAs } from './run-as.js';
+import { startListeningServer, type ListeningServerOptions, type ServerProcess } from './processes.js';
 import { query, type PgConn } from './sql.js';
 import { canConnect, waitFor } from './wait.js';
 
-export interface StartPgpoolOptions {
+/** The ready wait defaults to 30000 ms. */
+export interface StartPgpoolOptions extends ListeningServerOptions {
   /** Path of the pgpool executable (findPgpool().bin); default "pgpool" on PATH. */
   bin?: string;
   configFile: string;
   pcpFile: string;
   hbaFile: string;
-  logFile: string;
   /** pool_key for AES entries in pool_passwd (-k). */
   keyFile?: string;
-  /** Our pid file; default: logFile with .pid instead of .log. */
-  pidFile?: string;
-  runAs?: RunAs;
   /** Keep pgpool_status from an earlier run (omits -D). Default false. */
   keepNodeStatus?: boolean;
-  /** Wait until host:port accepts; default 30000 ms, 0 skips. */
-  readyTimeoutMs?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** The `port` the config sets (the caller knows it from the spec): readiness is checked there. */
-  port: number;
 }
 
-export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
+export function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
   const args = [
     '-n',
     '-f', opts.configFile,
@@ -38,17 +28,7 @@ export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProce
     ...(opts.keyFile ? ['-k', opts.keyFile] : []),
     ...(opts.keepNodeStatus ? [] : ['-D']),
   ];
-  const server = await startServer({
-    name: 'pgpool',
-    bin: opts.bin ?? 'pgpool',
-    args,
-    logFile: opts.logFile,
-    pidFile: opts.pidFile,
-    runAs: opts.runAs,
-  });
-  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-  if (timeoutMs > 0) await waitListening(server, opts.host ?? '127.0.0.1', opts.port, timeoutMs);
-  return server;
+  return startListeningServer({ name: 'pgpool', bin: opts.bin ?? 'pgpool', args }, opts, 30_000);
 }
 
 export interface PoolNode {

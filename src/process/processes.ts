@@ -109,13 +109,37 @@ export function startServer(opts: StartServerOptions): Promise<ServerProcess> {
   });
 }
 
-/** Waits until a started server accepts on host:port; its exit ends the wait at once, with its log's tail. */
-export async function waitListening(server: ServerProcess, host: string, port: number, timeoutMs: number): Promise<void> {
-  await waitForPort(host, port, timeoutMs, {
-    what: `${server.name} to listen on ${host}:${port}`,
-    logFile: server.logFile,
-    abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : `${server.name} exited`),
-  });
+/** How a server that serves on a TCP port is started, and where it counts as ready. */
+export interface ListeningServerOptions {
+  logFile: string;
+  /** Our pid file; default: logFile with .pid instead of .log. */
+  pidFile?: string;
+  runAs?: RunAs;
+  /** Wait until host:port accepts (each server has its default); 0 skips. */
+  readyTimeoutMs?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A port its config binds (the caller knows it from the spec): readiness is checked there. */
+  port: number;
+}
+
+/** Starts a server and waits until it accepts on its port; its exit ends the wait at once, with its log's tail. */
+export async function startListeningServer(
+  command: Pick<StartServerOptions, 'name' | 'bin' | 'args' | 'env'>,
+  opts: ListeningServerOptions,
+  defaultTimeoutMs: number,
+): Promise<ServerProcess> {
+  const server = await startServer({ ...command, logFile: opts.logFile, pidFile: opts.pidFile, runAs: opts.runAs });
+  const timeoutMs = opts.readyTimeoutMs ?? defaultTimeoutMs;
+  const host = opts.host ?? '127.0.0.1';
+  if (timeoutMs > 0) {
+    await waitForPort(host, opts.port, timeoutMs, {
+      what: `${server.name} to listen on ${host}:${opts.port}`,
+      logFile: server.logFile,
+      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : `${server.name} exited`),
+    });
+  }
+  return server;
 }
 
 export interface StopOptions {
