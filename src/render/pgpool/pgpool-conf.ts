@@ -1,5 +1,5 @@
 import type { ClusterSpec, PgpoolBackendSpec, PgpoolSpec } from '../../model/spec.js';
-import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
+import { listenEntries, renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
 import { MARKER_TEXT } from '../marker.js';
 import { pgpoolListenBacklog } from '../../model/ceilings.js';
 import { PGPOOL_LISTEN_BACKLOG_MULTIPLIER } from '../../model/defaults.js';
@@ -34,12 +34,7 @@ function connections(spec: ClusterSpec, pool: PgpoolSpec): ConfSection {
   return {
     title: 'Connections',
     entries: [
-      {
-        key: 'listen_addresses',
-        value: pool.listenAddresses,
-        comment: spec.target === 'compose' ? 'HAProxy and published-port clients come over the network' : 'loopback only',
-      },
-      { key: 'port', value: pool.port.listenPort },
+      ...listenEntries(spec.target, pool, 'HAProxy and published-port clients come over the network'),
       ...socketDirectories(pool),
       {
         key: 'pcp_listen_addresses',
