@@ -3,7 +3,7 @@
 
 import { formatConfNumber, quoteConfString } from '../settings/format.js';
 import type { SettingValue } from '../settings/issue.js';
-import type { ClusterSpec, PublishedPort } from '../model/spec.js';
+import type { ClusterSpec, ServerSpec } from '../model/spec.js';
 
 /** A value of either file: the same values as a PostgreSQL setting. */
 export type ConfValue = SettingValue;
@@ -38,7 +38,7 @@ const INLINE_COMMENT_LIMIT = 56;
  */
 export function listenEntries(
   target: ClusterSpec['target'],
-  server: { listenAddresses: string; port: PublishedPort },
+  server: ServerSpec,
   composeWhy: string,
 ): ConfEntry[] {
   return [
