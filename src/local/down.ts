@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec } from '../model/spec.js';
+import { serviceIds } from '../model/services.js';
 import { LocalSetupError } from '../process/errors.js';
 import { readPidFile } from '../process/processes.js';
 import { localLayout } from './layout.js';
@@ -37,8 +38,7 @@ function kindOf(spec: ClusterSpec, id: string): ServiceKind | undefined {
 function knownServices(spec: ClusterSpec): ServiceRecord[] {
   const layout = localLayout(spec);
   const records = [...(readState(layout.stateFile)?.services ?? [])];
-  const ids = [...spec.postgres.map((n) => n.id), ...spec.pgpools.map((p) => p.id), ...spec.haproxies.map((h) => h.id)];
-  for (const id of ids) {
+  for (const id of serviceIds(spec)) {
     if (records.some((r) => r.id === id)) continue;
     const pid = readPidFile(layout.pidFile(id));
     const kind = kindOf(spec, id);

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { HaproxySpec } from '../model/spec.js';
 import { startHaproxy } from '../process/haproxy.js';
 import { waitFor, waitForPort } from '../process/wait.js';
 import { haproxyConfigFile } from './config-files.js';
-import { fetchStats, frontendBackend, haproxyReady, statsAccess, type StatsAccess } from './haproxy-stats.js';
+import { haproxyBackendNames } from '../render/haproxy/index.js';
+import { fetchStats, haproxyReady, statsAccess, type StatsAccess } from './haproxy-stats.js';
 import type { LocalRuntime } from './runtime.js';
 
 // HAProxy under `synth up`: as the invoking user, in the foreground (-db); the stats password
@@ -14,9 +14,7 @@ function statsEnv(ctx: LocalRuntime, proxy: HaproxySpec): Record<string, string>
 }
 
 export function haproxyStatsAccess(ctx: LocalRuntime, proxy: HaproxySpec): StatsAccess | undefined {
-  if (!proxy.stats) return undefined;
-  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
-  return statsAccess(proxy, cfg, ctx.password(proxy.stats.user.passwordEnv));
+  return proxy.stats ? statsAccess(proxy, ctx.password(proxy.stats.user.passwordEnv)) : undefined;
 }
 
 async function start(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
@@ -51,11 +49,8 @@ async function waitReady(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
     }
     return;
   }
-  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
-  const rw = frontendBackend(cfg, 'rw');
-  if (!rw) throw new Error(`${haproxyConfigFile(proxy.paths.configDir)} has no default_backend for frontend rw`);
-  const ro = proxy.readOnly ? frontendBackend(cfg, 'ro') : undefined;
-  await waitFor(async () => haproxyReady(await fetchStats(access), rw, ro), {
+  const { rw, ro } = haproxyBackendNames(proxy);
+  await waitFor(async () => haproxyReady(await fetchStats(access), rw, ro ?? undefined), {
     what: `HAProxy ${proxy.id}: backend ${rw} with one server UP and no server left unchecked (${access.url})`,
     timeoutMs: 20_000,
     intervalMs: 50,

@@ -1,19 +1,9 @@
 import { backendServers, parseHaproxyCsv, type HaproxyStatsRow } from '../process/haproxy.js';
 import type { HaproxySpec } from '../model/spec.js';
+import { haproxyStatsUrl } from './urls.js';
 
-// HAProxy facts `synth up` needs, read from the rendered haproxy.cfg (the renderer decides the
-// backend names and the stats URI), and its stats page behind basic auth.
-
-/** `default_backend` of `frontend <name>`. */
-export function frontendBackend(cfg: string, frontend: string): string | undefined {
-  const section = new RegExp(`^frontend\\s+${frontend}\\s*$([\\s\\S]*?)(?=^\\S|(?![\\s\\S]))`, 'm').exec(cfg)?.[1] ?? '';
-  return /^\s*default_backend\s+(\S+)/m.exec(section)?.[1];
-}
-
-/** The `stats uri` (default `/`). */
-export function statsUri(cfg: string): string {
-  return /^\s*stats\s+uri\s+(\S+)/m.exec(cfg)?.[1] ?? '/';
-}
+// HAProxy's stats page behind basic auth, where `synth up` and `synth status` read the state of
+// the backends haproxy.cfg names (src/render/haproxy/haproxy-cfg.ts: haproxyBackendNames).
 
 export interface StatsAccess {
   url: string;
@@ -21,9 +11,10 @@ export interface StatsAccess {
   password: string;
 }
 
-export function statsAccess(haproxy: HaproxySpec, cfg: string, password: string): StatsAccess | undefined {
-  if (!haproxy.stats) return undefined;
-  return { url: `http://127.0.0.1:${haproxy.stats.port.listenPort}${statsUri(cfg)}`, user: haproxy.stats.user.name, password };
+export function statsAccess(haproxy: HaproxySpec, password: string): StatsAccess | undefined {
+  const url = haproxyStatsUrl(haproxy);
+  if (!haproxy.stats || url === undefined) return undefined;
+  return { url, user: haproxy.stats.user.name, password };
 }
 
 export function basicAuth(user: string, password: string): string {

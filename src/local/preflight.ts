@@ -5,6 +5,7 @@ import { LocalSetupError } from '../process/errors.js';
 import { isPortFree } from '../process/ports.js';
 import type { RunAs } from '../process/run-as.js';
 import { hostPortUses } from '../model/host-ports.js';
+import { SOCKET_PATH_MAX_BYTES, socketPathsTooLong } from '../model/socket-paths.js';
 
 // Checks before anything starts, each failing with what to do instead of a server's own
 // message deep in a log.
@@ -41,15 +42,11 @@ export function checkReachable(dir: string, runAs: RunAs): void {
 
 /** sun_path holds 107 bytes: a deep project path makes PostgreSQL fail with "Unix-domain socket path … is too long". */
 export function checkSocketPaths(spec: ClusterSpec): void {
-  const sockets = [
-    ...spec.postgres.map((n) => `${n.paths.socketDir}/.s.PGSQL.${n.port.listenPort}`),
-    ...spec.pgpools.flatMap((p) => [`${p.paths.socketDir}/.s.PGSQL.${p.port.listenPort}`, `${p.paths.pcpSocketDir}/.s.PGSQL.${p.pcp.port}`]),
-  ];
-  const tooLong = sockets.find((socket) => Buffer.byteLength(socket) > 107);
+  const [tooLong] = socketPathsTooLong(spec);
   if (tooLong) {
     throw new LocalSetupError(
       'SOCKET_PATH_TOO_LONG',
-      `The socket ${tooLong} is longer than the 107 bytes a Unix socket path may have.`,
+      `The socket ${tooLong} is longer than the ${SOCKET_PATH_MAX_BYTES} bytes a Unix socket path may have.`,
       'Run synth up from a shorter project path, or pass a shorter localDir to startLocalCluster.',
     );
   }

@@ -4,6 +4,7 @@ import type { RunAs } from '../process/run-as.js';
 import type { PgConn } from '../process/sql.js';
 import type { LocalLayout } from './layout.js';
 import type { Progress } from './progress.js';
+import { superuserConn } from './superuser-conn.js';
 import { secretValue, type LocalSecrets } from './secrets.js';
 import { isServiceRunning, readState, writeState, type LocalState, type ServiceRecord } from './state.js';
 import type { Toolchain } from './toolchain.js';
@@ -62,9 +63,9 @@ export class LocalRuntime {
     return secretValue(this.secrets, env);
   }
 
-  /** The superuser over the node's Unix socket, which pg_hba.conf trusts (TCP never admits it). */
+  /** src/local/superuser-conn.ts on this runtime's spec. */
   superuserConn(node: PostgresNodeSpec, extra: Partial<PgConn> = {}): PgConn {
-    return { host: node.paths.socketDir, port: node.port.listenPort, user: this.spec.roles.superuser.name, database: 'postgres', ...extra };
+    return superuserConn(this.spec, node, extra);
   }
 
   node(id: string): PostgresNodeSpec {

@@ -1,25 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPgpool } from '../process/binaries.js';
 import { runTool } from '../process/run-as.js';
 import { sessionCeilings, type SessionCeiling } from '../model/ceilings.js';
 import type { ClusterSpec } from '../model/spec.js';
-import { query, type PgConn } from '../process/sql.js';
-import { haproxyConfigFile, pgpoolFiles } from './config-files.js';
-import { fetchStats, frontendBackend, statsAccess } from './haproxy-stats.js';
+import { query } from '../process/sql.js';
+import { PROBE_TIMEOUTS, superuserConn } from './superuser-conn.js';
+import { pgpoolFiles } from './config-files.js';
+import { haproxyBackendNames } from '../render/haproxy/index.js';
+import { fetchStats, statsAccess } from './haproxy-stats.js';
 import { backendServers } from '../process/haproxy.js';
 
 // `synth status`: the client sessions each service holds against its ceiling (src/model/ceilings.ts).
 
-const QUICK = { connectTimeoutMs: 2_000, queryTimeoutMs: 3_000 };
 
 const of = (ceiling: SessionCeiling | undefined, used: number) => `${used}/${ceiling?.sessions ?? '?'}`;
 
 /** Client sessions of a PostgreSQL node: every client backend, Pgpool's pooled ones included, this query's not. */
 async function postgresInUse(spec: ClusterSpec, id: string): Promise<number> {
   const node = spec.postgres.find((n) => n.id === id)!;
-  const conn: PgConn = { host: node.paths.socketDir, port: node.port.listenPort, user: spec.roles.superuser.name, database: 'postgres', ...QUICK };
-  const [row] = await query<{ n: number }>(conn, "SELECT count(*)::int AS n FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()");
+  const [row] = await query<{ n: number }>(superuserConn(spec, node, PROBE_TIMEOUTS), "SELECT count(*)::int AS n FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()");
   return row?.n ?? 0;
 }
 
@@ -32,7 +31,7 @@ async function pgpoolInUse(spec: ClusterSpec, id: string): Promise<number> {
   const { stdout } = await runTool(
     join(findPgpool().binDir, 'pcp_proc_info'),
     ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-w', '--verbose'],
-    { env: { PCPPASSFILE: pgpoolFiles(pool.paths.configDir).pcpPass }, timeoutMs: QUICK.queryTimeoutMs },
+    { env: { PCPPASSFILE: pgpoolFiles(pool.paths.configDir).pcpPass }, timeoutMs: PROBE_TIMEOUTS.queryTimeoutMs },
   );
   // One block per child and backend slot: "PID : 123" and "Status : Wait for connection" (no client) or another state.
   const busy = new Set<string>();
@@ -47,14 +46,13 @@ async function pgpoolInUse(spec: ClusterSpec, id: string): Promise<number> {
 /** HAProxy: sessions its servers hold per backend (frontends sharing one are counted together), and clients in its queues. */
 async function haproxyInUse(spec: ClusterSpec, id: string, password: string, ceilings: SessionCeiling[]): Promise<string> {
   const proxy = spec.haproxies.find((h) => h.id === id)!;
-  const cfg = readFileSync(haproxyConfigFile(proxy.paths.configDir), 'utf8');
-  const access = statsAccess(proxy, cfg, password);
+  const access = statsAccess(proxy, password);
   if (!access) return 'no stats page';
   const rows = await fetchStats(access);
   const frontendsOf = new Map<string, string[]>();
-  for (const f of [proxy.readWrite, ...(proxy.readOnly ? [proxy.readOnly] : [])]) {
-    const backend = frontendBackend(cfg, f.name);
-    if (backend) frontendsOf.set(backend, [...(frontendsOf.get(backend) ?? []), f.name]);
+  const names = haproxyBackendNames(proxy);
+  for (const [frontend, backend] of [['rw', names.rw], ['ro', names.ro]] as const) {
+    if (backend !== null) frontendsOf.set(backend, [...(frontendsOf.get(backend) ?? []), frontend]);
   }
   let queued = 0;
   const parts: string[] = [];

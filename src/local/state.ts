@@ -1,19 +1,15 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { livingGroupMembers, readProcStat } from '../process/proc-stat.js';
-import { isAlive } from '../process/processes.js';
+import { isAlive, type ServerProcess } from '../process/processes.js';
 
 // What `synth up` started, so `synth down` and `synth status` in another process find it.
 
 export type ServiceKind = 'primary' | 'replica' | 'pgpool' | 'haproxy';
 
-export interface ServiceRecord {
+/** A started server (its pid, /proc start time, pid and log files) as the state file keeps it. */
+export interface ServiceRecord extends Omit<ServerProcess, 'name'> {
   id: string;
   kind: ServiceKind;
-  pid: number;
-  /** /proc start time: a pid reused by another process does not count as ours. */
-  startTime?: number;
-  pidFile: string;
-  logFile: string;
   /** Every port it listens on, the client port first. */
   ports: number[];
   startedAt: string;

@@ -1,7 +1,7 @@
 import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
 import { showPoolNodes } from '../process/pgpool.js';
-import { query, type PgConn } from '../process/sql.js';
+import { query } from '../process/sql.js';
 import { backupStatusLine, contextForSpec } from './backup/index.js';
 
 import { localLayout } from './layout.js';
@@ -10,6 +10,7 @@ import { loadLocalSecrets } from './secrets.js';
 import { isServiceRunning, readState, type ServiceKind } from './state.js';
 import { sessionUsage } from './session-usage.js';
 import { appRoleFor } from './urls.js';
+import { PROBE_TIMEOUTS, superuserConn } from './superuser-conn.js';
 
 export interface ServiceStatus {
   id: string;
@@ -42,12 +43,6 @@ interface ReplicationLag {
   bytes_behind: string | null;
 }
 
-const QUICK = { connectTimeoutMs: 2_000, queryTimeoutMs: 3_000 };
-
-function superuserConn(spec: ClusterSpec, node: PostgresNodeSpec): PgConn {
-  return { host: node.paths.socketDir, port: node.port.listenPort, user: spec.roles.superuser.name, database: 'postgres', ...QUICK };
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
@@ -61,7 +56,7 @@ function formatBytes(bytes: number): string {
 /** pg_stat_replication of a primary: each standby's state and how far behind its replay is. */
 async function replicationLag(spec: ClusterSpec, primary: PostgresNodeSpec): Promise<ReplicationLag[]> {
   return query<ReplicationLag>(
-    superuserConn(spec, primary),
+    superuserConn(spec, primary, PROBE_TIMEOUTS),
     `SELECT application_name, state, sync_state,
             (extract(epoch FROM replay_lag) * 1000)::float8 AS replay_lag_ms,
             pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::text AS bytes_behind
@@ -80,7 +75,7 @@ interface NodeFacts {
 /** What a running node says of itself: its role, its timeline, and commits held by synchronous replication. */
 async function nodeFacts(spec: ClusterSpec, node: PostgresNodeSpec): Promise<NodeFacts> {
   const [row] = await query<{ standby: boolean; timeline: number; waiters: number; oldest: number | null }>(
-    superuserConn(spec, node),
+    superuserConn(spec, node, PROBE_TIMEOUTS),
     `SELECT pg_catalog.pg_is_in_recovery() AS standby,
             CASE WHEN pg_catalog.pg_is_in_recovery()
                  THEN coalesce((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver), (pg_catalog.pg_control_checkpoint()).timeline_id)
@@ -147,7 +142,7 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
     const password = secrets.values[owner.passwordEnv];
     if (pid !== null && password) {
       try {
-        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: owner.name, password, database, ...QUICK });
+        const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: owner.name, password, database, ...PROBE_TIMEOUTS });
         const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting').length;
         const down = nodes.filter((n) => n.status === 'down').map((n) => pool.backends[n.nodeId]?.nodeId ?? `node ${n.nodeId}`);
         detail = `${up}/${nodes.length} nodes up${down.length ? ` (down: ${down.join(', ')})` : ''}`;

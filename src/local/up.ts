@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
+import { serviceIds } from '../model/services.js';
 import { LocalRunError } from '../process/errors.js';
 import { makeOwnedDir } from '../process/files.js';
 import { resolveRunAs, type RunAs } from '../process/run-as.js';
@@ -44,11 +45,6 @@ export interface UpResult {
   alreadyRunning: boolean;
   durationMs: number;
   warnings: Diagnostic[];
-}
-
-/** Ids of every service of the spec, in start order. */
-export function serviceIds(spec: ClusterSpec): string[] {
-  return [...spec.postgres.map((n) => n.id), ...spec.pgpools.map((p) => p.id), ...spec.haproxies.map((h) => h.id)];
 }
 
 function settle(tasks: Promise<unknown>[]): Promise<void> {

@@ -1,6 +1,5 @@
 import type { ClusterSpec, HaproxySpec, PostgresNodeSpec, RoleSpec } from '../model/spec.js';
-import { renderHaproxyCfg } from '../render/haproxy/index.js';
-import { statsUri } from './haproxy-stats.js';
+import { HAPROXY_STATS_URI } from '../render/haproxy/index.js';
 
 // Connection URLs of a local cluster: the application role and database, never a password.
 
@@ -37,9 +36,9 @@ export function appRoleFor(spec: ClusterSpec, node?: PostgresNodeSpec): { owner:
   return { owner: primary.primary!.owner, database: primary.primary!.database };
 }
 
-/** The stats page of an HAProxy (at the `stats uri` its rendered haproxy.cfg sets), or undefined without one. */
-export function haproxyStatsUrl(spec: ClusterSpec, proxy: HaproxySpec): string | undefined {
-  return proxy.stats ? `http://127.0.0.1:${proxy.stats.port.listenPort}${statsUri(renderHaproxyCfg(spec, proxy))}` : undefined;
+/** The stats page of an HAProxy (at the `stats uri` its haproxy.cfg sets), or undefined without one. */
+export function haproxyStatsUrl(proxy: HaproxySpec): string | undefined {
+  return proxy.stats ? `http://127.0.0.1:${proxy.stats.port.listenPort}${HAPROXY_STATS_URI}` : undefined;
 }
 
 export function localUrls(spec: ClusterSpec): LocalUrls {
@@ -61,7 +60,7 @@ export function localUrls(spec: ClusterSpec): LocalUrls {
     pgpool: spec.pgpools[0] && byId[spec.pgpools[0].id],
     haproxyRw: proxy && url(proxy.readWrite.port.listenPort),
     haproxyRo: proxy?.readOnly ? url(proxy.readOnly.port.listenPort) : undefined,
-    haproxyStats: proxy && haproxyStatsUrl(spec, proxy),
+    haproxyStats: proxy && haproxyStatsUrl(proxy),
     byId,
   };
 }

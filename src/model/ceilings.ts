@@ -1,9 +1,11 @@
+import type { SettingValue } from '../settings/issue.js';
 import { PGPOOL_LISTEN_BACKLOG_MULTIPLIER } from './defaults.js';
 import type { ClusterSpec, HaproxyFrontendSpec, HaproxySpec, PgpoolSpec, PostgresNodeSpec } from './spec.js';
 
 // How many concurrent client sessions each entry point of the cluster serves, and what happens to
-// the next client: the one place that derives it. The resolver sizes HAProxy's server maxconn
-// from it, the rules check the stack against it, `synth status` shows sessions in use against it.
+// the next client: the one place that derives it, and the connection arithmetic under it. The
+// resolver sizes HAProxy's server maxconn and the default limits from it, the rules check the
+// stack against it, `synth status` shows sessions in use against it.
 
 export interface SessionCeiling {
   /** Service id. */
@@ -20,10 +22,13 @@ export interface SessionCeiling {
   beyond: string;
 }
 
-/** `reserved_connections` (PostgreSQL 16+, from `settings`): also held back from ordinary roles. */
-export function reservedForRoles(spec: Pick<ClusterSpec, 'postgresVersion'>, n: PostgresNodeSpec): number {
-  if (spec.postgresVersion < 16) return 0;
-  const value = Number(n.settings['reserved_connections'] ?? 0);
+/**
+ * `reserved_connections` (PostgreSQL 16+) holds back ordinary connections as
+ * superuser_reserved_connections does. It is not a typed option: it comes from `settings`.
+ */
+export function reservedForRoles(postgresVersion: number, settings: Readonly<Record<string, SettingValue | undefined>>): number {
+  if (postgresVersion < 16) return 0;
+  const value = Number(settings['reserved_connections'] ?? 0);
   return Number.isFinite(value) ? value : 0;
 }
 
@@ -40,7 +45,7 @@ export function pgpoolListenBacklog(pool: Pick<PgpoolSpec, 'numInitChildren'>): 
 /** Ordinary (non-superuser) sessions a node accepts, Pgpool's backend connections included. */
 export function postgresSessions(spec: Pick<ClusterSpec, 'postgresVersion'>, n: PostgresNodeSpec): { sessions: number; formula: string } {
   const { maxConnections, superuserReservedConnections } = n.limits;
-  const reserved = reservedForRoles(spec, n);
+  const reserved = reservedForRoles(spec.postgresVersion, n.settings);
   const sessions = maxConnections - superuserReservedConnections - reserved;
   const formula = reserved
     ? `maxConnections − superuserReservedConnections − reserved_connections = ${maxConnections} − ${superuserReservedConnections} − ${reserved} = ${sessions}`

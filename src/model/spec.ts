@@ -138,15 +138,19 @@ export interface MemberSpec {
   slotsWhenPrimary: string[];
 }
 
-export interface PostgresNodeSpec extends NodeRef {
-  kind: 'postgres';
-  role: 'primary' | 'replica';
+/** A server clients and the other services connect to: PostgreSQL or Pgpool-II. */
+export interface ServerSpec extends NodeRef {
   image: string;
-  /** How other services reach this node in this target. */
+  /** How other services reach it in this target. */
   address: Endpoint;
   /** `listen_addresses` value. */
   listenAddresses: string;
   port: PublishedPort;
+}
+
+export interface PostgresNodeSpec extends ServerSpec {
+  kind: 'postgres';
+  role: 'primary' | 'replica';
   limits: PostgresLimits;
   hotStandby: boolean;
   maxSlotWalKeepSize: string | -1;
@@ -177,13 +181,9 @@ export interface PgpoolBackendSpec {
   dataDirectory: string;
 }
 
-export interface PgpoolSpec extends NodeRef {
+export interface PgpoolSpec extends ServerSpec {
   kind: 'pgpool';
   version: PgpoolVersion;
-  image: string;
-  address: Endpoint;
-  listenAddresses: string;
-  port: PublishedPort;
   pcp: { listenAddresses: string; port: number; hostPort: number | null; user: RoleSpec };
   numInitChildren: number;
   maxPool: number;

@@ -2,58 +2,19 @@
  * HAProxy in the foreground (-db) under our process manager, and its CSV
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
-import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
-import type { RunAs } from './run-as.js';
-import { waitForPort } from './wait.js';
+import { startListeningServer, type ListeningServerOptions, type ServerProcess } from './processes.js';
 
-export interface StartHaproxyOptions {
+/** HAProxy runs fine as root: pass runAs only to drop privileges. The ready wait defaults to 10000 ms. */
+export interface StartHaproxyOptions extends ListeningServerOptions {
   /** Path of the haproxy executable (findHaproxy().bin); default "haproxy" on PATH. */
   bin?: string;
   configFile: string;
-  logFile: string;
-  /** Our pid file; default: logFile with .pid instead of .log. */
-  pidFile?: string;
-  /** HAProxy runs fine as root; pass a user only to drop privileges. */
-  runAs?: RunAs;
   /** Added to its environment: `"${VAR}"` in haproxy.cfg (e.g. the stats password) reads from here. */
   env?: Record<string, string>;
-  /** Wait until the first `bind` (or host/port) accepts; default 10000 ms, 0 skips. */
-  readyTimeoutMs?: number;
-  host?: string;
-  port?: number;
 }
 
-/** The first `bind host:port` of a config, the address readiness is checked on. */
-export function firstBind(configText: string): { host: string; port: number } | undefined {
-  const match = /^\s*bind\s+(\[[^\]]+\]|[^\s:]*):(\d+)/m.exec(configText);
-  if (!match) return undefined;
-  const host = match[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1';
-  return { host: host === '*' || host === '0.0.0.0' ? '127.0.0.1' : host, port: Number(match[2]) };
-}
-
-export async function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
-  const server = await startServer({
-    name: 'haproxy',
-    bin: opts.bin ?? 'haproxy',
-    args: ['-db', '-f', opts.configFile],
-    logFile: opts.logFile,
-    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
-    runAs: opts.runAs,
-    env: opts.env,
-  });
-  const timeoutMs = opts.readyTimeoutMs ?? 10_000;
-  const bind = opts.port
-    ? { host: opts.host ?? '127.0.0.1', port: opts.port }
-    : firstBind(readFileSync(opts.configFile, 'utf8'));
-  if (timeoutMs > 0 && bind) {
-    await waitForPort(bind.host, bind.port, timeoutMs, {
-      what: `haproxy to listen on ${bind.host}:${bind.port}`,
-      logFile: opts.logFile,
-      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'haproxy exited'),
-    });
-  }
-  return server;
+export function startHaproxy(opts: StartHaproxyOptions): Promise<ServerProcess> {
+  return startListeningServer({ name: 'haproxy', bin: opts.bin ?? 'haproxy', args: ['-db', '-f', opts.configFile], env: opts.env }, opts, 10_000);
 }
 
 export interface HaproxyStatsRow {

@@ -2,42 +2,24 @@
  * Pgpool-II under our process manager: foreground (-n) so its pid is ours,
  * and -D so a pgpool_status left by an earlier run cannot keep a node down.
  */
-import { readFileSync } from 'node:fs';
-import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
-import type { RunAs } from './run-as.js';
+import { startListeningServer, type ListeningServerOptions, type ServerProcess } from './processes.js';
 import { query, type PgConn } from './sql.js';
-import { canConnect, waitFor, waitForPort } from './wait.js';
+import { canConnect, waitFor } from './wait.js';
 
-export interface StartPgpoolOptions {
+/** The ready wait defaults to 30000 ms. */
+export interface StartPgpoolOptions extends ListeningServerOptions {
   /** Path of the pgpool executable (findPgpool().bin); default "pgpool" on PATH. */
   bin?: string;
   configFile: string;
   pcpFile: string;
   hbaFile: string;
-  logFile: string;
   /** pool_key for AES entries in pool_passwd (-k). */
   keyFile?: string;
-  /** Our pid file; default: logFile with .pid instead of .log. */
-  pidFile?: string;
-  runAs?: RunAs;
   /** Keep pgpool_status from an earlier run (omits -D). Default false. */
   keepNodeStatus?: boolean;
-  /** Wait for the listening port (read from configFile unless given); default 30000 ms, 0 skips. */
-  readyTimeoutMs?: number;
-  host?: string;
-  port?: number;
 }
 
-/** The address a client reaches pgpool at, read from `listen_addresses` and `port`. */
-export function pgpoolListenAddress(configText: string): { host: string; port: number } {
-  const setting = (key: string) =>
-    new RegExp(`^\\s*${key}\\s*=\\s*'?([^'#\\n]*?)'?\\s*(?:#.*)?$`, 'm').exec(configText)?.[1]?.trim();
-  const listen = setting('listen_addresses')?.split(',')[0]?.trim();
-  const host = !listen || listen === '*' ? '127.0.0.1' : listen === 'localhost' ? '127.0.0.1' : listen;
-  return { host, port: Number(setting('port') ?? 9999) };
-}
-
-export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
+export function startPgpool(opts: StartPgpoolOptions): Promise<ServerProcess> {
   const args = [
     '-n',
     '-f', opts.configFile,
@@ -46,26 +28,7 @@ export async function startPgpool(opts: StartPgpoolOptions): Promise<ServerProce
     ...(opts.keyFile ? ['-k', opts.keyFile] : []),
     ...(opts.keepNodeStatus ? [] : ['-D']),
   ];
-  const server = await startServer({
-    name: 'pgpool',
-    bin: opts.bin ?? 'pgpool',
-    args,
-    logFile: opts.logFile,
-    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
-    runAs: opts.runAs,
-  });
-  const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-  if (timeoutMs > 0) {
-    const fromConfig = pgpoolListenAddress(readFileSync(opts.configFile, 'utf8'));
-    const host = opts.host ?? fromConfig.host;
-    const port = opts.port ?? fromConfig.port;
-    await waitForPort(host, port, timeoutMs, {
-      what: `pgpool to listen on ${host}:${port}`,
-      logFile: opts.logFile,
-      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : 'pgpool exited'),
-    });
-  }
-  return server;
+  return startListeningServer({ name: 'pgpool', bin: opts.bin ?? 'pgpool', args }, opts, 30_000);
 }
 
 export interface PoolNode {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatConninfo } from '../conninfo.js';
 import { makeOwnedDir } from './files.js';
-import { defaultPidFile, isAlive, startServer, type ServerProcess } from './processes.js';
+import { isAlive, startServer, type ServerProcess } from './processes.js';
 import { runTool, type RunAs, type ToolResult } from './run-as.js';
 import { query, type PgConn } from './sql.js';
 import { waitFor } from './wait.js';
@@ -78,7 +78,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<ServerP
     bin: join(opts.binDir, 'postgres'),
     args: ['-D', opts.dataDir, ...(opts.configFile ? ['-c', `config_file=${opts.configFile}`] : [])],
     logFile: opts.logFile,
-    pidFile: opts.pidFile ?? defaultPidFile(opts.logFile),
+    pidFile: opts.pidFile,
     runAs: opts.runAs,
   });
   const timeoutMs = opts.readyTimeoutMs ?? 30_000;

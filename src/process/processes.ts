@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } f
 import { LocalRunError } from './errors.js';
 import { isZombieOrDead, livingGroupMembers, readProcStat } from './proc-stat.js';
 import { spawnIdentity, toolEnv, type RunAs } from './run-as.js';
+import { waitForPort } from './wait.js';
 
 export interface ServerProcess {
   name: string;
@@ -24,7 +25,8 @@ export interface StartServerOptions {
   bin: string;
   args: readonly string[];
   logFile: string;
-  pidFile: string;
+  /** Default: logFile with .pid instead of .log. */
+  pidFile?: string;
   runAs?: RunAs;
   /** Must be readable by the run-as user; "/" by default. */
   cwd?: string;
@@ -79,6 +81,7 @@ export function defaultPidFile(logFile: string): string {
 
 /** Spawns a server detached; resolves once it was exec'ed, not once it is ready. */
 export function startServer(opts: StartServerOptions): Promise<ServerProcess> {
+  const pidFile = opts.pidFile ?? defaultPidFile(opts.logFile);
   const logFd = openSync(opts.logFile, 'a', 0o640);
   writeSync(logFd, `--- ${new Date().toISOString()} pgsynth starts ${opts.name}: ${opts.bin} ${opts.args.join(' ')}\n`);
   return new Promise((resolve, reject) => {
@@ -100,10 +103,43 @@ export function startServer(opts: StartServerOptions): Promise<ServerProcess> {
       child.unref();
       const pid = child.pid!;
       const startTime = readProcStat(pid)?.startTime;
-      writeFileSync(opts.pidFile, startTime === undefined ? `${pid}\n` : `${pid}\n${startTime}\n`);
-      resolve({ name: opts.name, pid, startTime, pidFile: opts.pidFile, logFile: opts.logFile });
+      writeFileSync(pidFile, startTime === undefined ? `${pid}\n` : `${pid}\n${startTime}\n`);
+      resolve({ name: opts.name, pid, startTime, pidFile, logFile: opts.logFile });
     });
   });
+}
+
+/** How a server that serves on a TCP port is started, and where it counts as ready. */
+export interface ListeningServerOptions {
+  logFile: string;
+  /** Our pid file; default: logFile with .pid instead of .log. */
+  pidFile?: string;
+  runAs?: RunAs;
+  /** Wait until host:port accepts (each server has its default); 0 skips. */
+  readyTimeoutMs?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A port its config binds (the caller knows it from the spec): readiness is checked there. */
+  port: number;
+}
+
+/** Starts a server and waits until it accepts on its port; its exit ends the wait at once, with its log's tail. */
+export async function startListeningServer(
+  command: Pick<StartServerOptions, 'name' | 'bin' | 'args' | 'env'>,
+  opts: ListeningServerOptions,
+  defaultTimeoutMs: number,
+): Promise<ServerProcess> {
+  const server = await startServer({ ...command, logFile: opts.logFile, pidFile: opts.pidFile, runAs: opts.runAs });
+  const timeoutMs = opts.readyTimeoutMs ?? defaultTimeoutMs;
+  const host = opts.host ?? '127.0.0.1';
+  if (timeoutMs > 0) {
+    await waitForPort(host, opts.port, timeoutMs, {
+      what: `${server.name} to listen on ${host}:${opts.port}`,
+      logFile: server.logFile,
+      abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : `${server.name} exited`),
+    });
+  }
+  return server;
 }
 
 export interface StopOptions {

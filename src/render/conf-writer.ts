@@ -3,6 +3,7 @@
 
 import { formatConfNumber, quoteConfString } from '../settings/format.js';
 import type { SettingValue } from '../settings/issue.js';
+import type { ClusterSpec, ServerSpec } from '../model/spec.js';
 
 /** A value of either file: the same values as a PostgreSQL setting. */
 export type ConfValue = SettingValue;
@@ -30,6 +31,21 @@ const KEY = /^[a-z_][a-z0-9_.]*$/;
 const LINE_BREAK_OR_NUL = /[\0\n\r]/;
 /** Assignments longer than this keep their comment on the line above, so one long conninfo does not push every comment in its section off screen. */
 const INLINE_COMMENT_LIMIT = 56;
+
+/**
+ * `listen_addresses` and `port` of a server, in either file: on compose it listens on the network
+ * (`composeWhy` says who connects there), under synth up on loopback only.
+ */
+export function listenEntries(
+  target: ClusterSpec['target'],
+  server: ServerSpec,
+  composeWhy: string,
+): ConfEntry[] {
+  return [
+    { key: 'listen_addresses', value: server.listenAddresses, comment: target === 'compose' ? composeWhy : 'loopback only' },
+    { key: 'port', value: server.port.listenPort },
+  ];
+}
 
 /** A value as written after `=`: numbers bare, booleans `on`/`off`, strings single-quoted. */
 export function confValue(value: ConfValue, dialect: ConfDialect = 'postgresql'): string {

@@ -26,12 +26,14 @@ function renderGroup(group: CodeGroup): string {
       `<a id="${anchor(doc.code)}"></a>`,
       `### ${doc.code}: ${doc.title}${doc.symbol ? ` (\`${doc.symbol}\`)` : ''}`,
       '',
-      `**Why:** ${doc.why}`,
-      '',
-      `**Fix:** ${doc.fix}`,
-      '',
+      ...whyAndFix(doc),
     ]),
   ].join('\n');
+}
+
+/** Every code's entry says why it matters and how to fix it, in the same two paragraphs. */
+function whyAndFix(entry: { why: string; fix: string }): string[] {
+  return [`**Why:** ${entry.why}`, '', `**Fix:** ${entry.fix}`, ''];
 }
 
 function anchor(code: string): string {
@@ -55,10 +57,7 @@ function renderRule(rule: Rule): string {
     '',
     `**Severity:** ${rule.severity}`,
     targetsNote(rule),
-    `**Why:** ${rule.why}`,
-    '',
-    `**Fix:** ${rule.fix}`,
-    '',
+    ...whyAndFix(rule),
     '**Example** (triggers the rule):',
     '',
     '```ts',

@@ -35,14 +35,8 @@ export function sha256(content: string | Buffer): string {
  * files are then only overwritten when they carry the marker, and nothing is deleted.
  */
 export function readManifest(outDir: string): Manifest {
-  let text: string;
-  try {
-    text = readFileSync(join(outDir, MANIFEST_PATH), 'utf8');
-  } catch {
-    return { hashes: new Map(), text: undefined };
-  }
-  const parsed = manifestSchema.safeParse(parseJson(text));
-  return { hashes: new Map(parsed.success ? Object.entries(parsed.data.files) : []), text };
+  const text = readIfPresent(join(outDir, MANIFEST_PATH));
+  return { hashes: text === undefined ? new Map() : parseHashes(text), text };
 }
 
 /**
@@ -50,12 +44,21 @@ export function readManifest(outDir: string): Manifest {
  * whose content has that hash is pgsynth's, exactly as if the manifest had been written.
  */
 export function readJournal(outDir: string): Map<string, string> {
-  let text: string;
+  const text = readIfPresent(join(outDir, JOURNAL_PATH));
+  return text === undefined ? new Map() : parseHashes(text);
+}
+
+/** The file's text, or undefined when it cannot be read (no earlier run wrote it). */
+function readIfPresent(path: string): string | undefined {
   try {
-    text = readFileSync(join(outDir, JOURNAL_PATH), 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
-    return new Map();
+    return undefined;
   }
+}
+
+/** path → hash of a manifest or journal; unreadable JSON counts as empty. */
+function parseHashes(text: string): Map<string, string> {
   const parsed = manifestSchema.safeParse(parseJson(text));
   return new Map(parsed.success ? Object.entries(parsed.data.files) : []);
 }

@@ -71,6 +71,7 @@ describe('failures of the real binaries', () => {
         hbaFile: join(dir, 'pool_hba.conf'),
         logFile: join(dir, 'pgpool.log'),
         runAs,
+        port,
         readyTimeoutMs: 10_000,
       }),
     );

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { formatConninfo } from '../../src/conninfo.js';
 import { LocalRunError } from '../../src/process/errors.js';
-import { backendServers, firstBind, parseHaproxyCsv } from '../../src/process/haproxy.js';
+import { backendServers, parseHaproxyCsv } from '../../src/process/haproxy.js';
 import { tailFile } from '../../src/process/log-tail.js';
-import { pgpoolListenAddress } from '../../src/process/pgpool.js';
 import { findFreePort, isPortFree } from '../../src/process/ports.js';
 import { passwdEntry, runTool } from '../../src/process/run-as.js';
 import { waitFor, waitForPort } from '../../src/process/wait.js';
@@ -68,13 +67,6 @@ describe('small parsers', () => {
     const passwd = 'root:x:0:0:root:/root:/bin/bash\npostgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash\n';
     expect(passwdEntry(passwd, 'postgres')).toEqual({ uid: 101, gid: 104, home: '/var/lib/postgresql' });
     expect(passwdEntry(passwd, 'nobody')).toBeUndefined();
-  });
-
-  test('pgpool listen address and HAProxy first bind come from the config text', () => {
-    expect(pgpoolListenAddress("listen_addresses = '*'\nport = 6432 # clients\n")).toEqual({ host: '127.0.0.1', port: 6432 });
-    expect(pgpoolListenAddress("listen_addresses = '10.0.0.5,127.0.0.1'\n")).toEqual({ host: '10.0.0.5', port: 9999 });
-    expect(firstBind('frontend rw\n  bind 127.0.0.1:5000\n  bind :5001\n')).toEqual({ host: '127.0.0.1', port: 5000 });
-    expect(firstBind('frontend rw\n  bind :5001\n')).toEqual({ host: '127.0.0.1', port: 5001 });
   });
 
   test('HAProxy CSV: a server not checked yet reads "UP 1/3" with check_status INI', () => {

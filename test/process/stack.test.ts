@@ -130,12 +130,12 @@ beforeAll(async () => {
   await timed('replica streaming', () => waitForStreaming(conn(layout.ports.primary), ['replica1'], { logFile: log('replica1') }));
 
   pgpool = await timed('pgpool start', () =>
-    startPgpool({ bin: pgpoolBin, configFile: pgpoolConf, pcpFile: pcpConf, hbaFile: poolHba, logFile: log('pgpool'), runAs }),
+    startPgpool({ bin: pgpoolBin, configFile: pgpoolConf, pcpFile: pcpConf, hbaFile: poolHba, logFile: log('pgpool'), runAs, port: layout.ports.pgpool }),
   );
   servers.push(pgpool);
   await timed('pgpool ready', () => waitForPoolNodes(conn(layout.ports.pgpool), 2, { logFile: log('pgpool'), timeoutMs: 20_000 }));
 
-  haproxy = await timed('haproxy start', () => startHaproxy({ bin: haproxyBin, configFile: haproxyCfg, logFile: log('haproxy') }));
+  haproxy = await timed('haproxy start', () => startHaproxy({ bin: haproxyBin, configFile: haproxyCfg, logFile: log('haproxy'), port: layout.ports.rw }));
   servers.push(haproxy);
   // Ready as `synth up` judges it: RW has its one server UP, nothing left unchecked.
   await timed('haproxy ready', () =>

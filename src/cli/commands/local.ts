@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Cluster } from '../../model/cluster.js';
-import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, serviceIds, upLocal, type LocalRuntime } from '../../local/index.js';
+import { appRoleFor, downLocal, haproxyStatsUrl, localLayout, localStatus, localUrls, postgresUrl, resolveLocalSpec, upLocal, type LocalRuntime } from '../../local/index.js';
+import { serviceIds } from '../../model/services.js';
 import { isServiceRunning, readState } from '../../local/state.js';
 import { formatSeconds } from '../../local/progress.js';
 import type { CliArgs } from '../args.js';
@@ -35,7 +36,7 @@ function printConnections(o: Output, runtime: LocalRuntime, only?: ReadonlySet<s
   for (const proxy of spec.haproxies) {
     rows.push([proxy.id, 'HAProxy read-write', postgresUrl(app.owner.name, proxy.readWrite.port.listenPort, app.database)]);
     if (proxy.readOnly) rows.push([proxy.id, 'HAProxy read-only', postgresUrl(app.owner.name, proxy.readOnly.port.listenPort, app.database)]);
-    if (proxy.stats) rows.push([proxy.id, 'HAProxy stats', `${haproxyStatsUrl(spec, proxy)} (user ${proxy.stats.user.name})`]);
+    if (proxy.stats) rows.push([proxy.id, 'HAProxy stats', `${haproxyStatsUrl(proxy)} (user ${proxy.stats.user.name})`]);
   }
   o.out('');
   o.out('Connect:');

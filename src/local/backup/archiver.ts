@@ -1,6 +1,7 @@
 import type { PostgresNodeSpec } from '../../model/spec.js';
 import { query } from '../../process/sql.js';
-import { superuserConn, type BackupContext } from './context.js';
+import type { BackupContext } from './context.js';
+import { PROBE_TIMEOUTS, superuserConn } from '../superuser-conn.js';
 
 export interface ArchiverStatus {
   wal: string | null;
@@ -14,7 +15,7 @@ export interface ArchiverStatus {
 /** pg_stat_archiver of a node: the last archived segment, failures, and how far archiving lags. */
 export async function archiverStatus(ctx: BackupContext, node: PostgresNodeSpec): Promise<ArchiverStatus> {
   const [row] = await query<{ last_archived_wal: string | null; last_archived_time: Date | null; failed_count: string; last_failed_wal: string | null; current_wal: string }>(
-    superuserConn(ctx, node),
+    superuserConn(ctx.spec, node, PROBE_TIMEOUTS),
     `SELECT last_archived_wal, last_archived_time, failed_count::text, last_failed_wal,
             pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) AS current_wal
        FROM pg_catalog.pg_stat_archiver`,

@@ -4,7 +4,8 @@ import type { Cluster } from '../../model/cluster.js';
 import type { BackupSpec, ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { LocalRunError, LocalSetupError } from '../../process/errors.js';
 import { resolveRunAs, runTool, type RunAs, type ToolResult } from '../../process/run-as.js';
-import { query, type PgConn } from '../../process/sql.js';
+import { query } from '../../process/sql.js';
+import { PROBE_TIMEOUTS, superuserConn } from '../superuser-conn.js';
 import { which } from '../../process/which.js';
 import { pgbackrestArgs } from '../../render/backup/paths.js';
 import { localLayout, type LocalLayout } from '../layout.js';
@@ -81,11 +82,6 @@ export function contextForSpec(spec: ClusterSpec, env: NodeJS.ProcessEnv = proce
   return { spec, backup: spec.backup, layout: localLayout(spec), runAs: resolveRunAs(), pgbackrest: findPgbackrest(env) };
 }
 
-/** The superuser over the node's Unix socket (pg_hba.conf trusts it there); quick by default, for probes. */
-export function superuserConn(ctx: BackupContext, node: PostgresNodeSpec, extra: Partial<PgConn> = {}): PgConn {
-  return { host: node.paths.socketDir, port: node.port.listenPort, user: ctx.spec.roles.superuser.name, database: 'postgres', connectTimeoutMs: 2_000, queryTimeoutMs: 3_000, ...extra };
-}
-
 /** Runs pgBackRest as the servers' user with the node's configuration. */
 export function runPgbackrest(ctx: BackupContext, node: PostgresNodeSpec, args: string[], timeoutMs = 30 * 60_000): Promise<ToolResult> {
   return runTool(ctx.pgbackrest, [...pgbackrestArgs(ctx.backup, node), ...args], { runAs: ctx.runAs, timeoutMs });
@@ -99,7 +95,7 @@ export async function currentPrimary(ctx: BackupContext): Promise<PostgresNodeSp
   for (const node of running) {
     try {
       const [row] = await query<{ standby: boolean }>(
-        superuserConn(ctx, node),
+        superuserConn(ctx.spec, node, PROBE_TIMEOUTS),
         'SELECT pg_catalog.pg_is_in_recovery() AS standby',
       );
       if (row && !row.standby) primaries.push(node);

@@ -9,7 +9,8 @@ import { stopServer } from '../../process/processes.js';
 import { query } from '../../process/sql.js';
 import { postgresConfigFile } from '../config-files.js';
 import { isServiceRunning, readState } from '../state.js';
-import { runPgbackrest, superuserConn, type BackupContext } from './context.js';
+import { runPgbackrest, type BackupContext } from './context.js';
+import { PROBE_TIMEOUTS, superuserConn } from '../superuser-conn.js';
 
 const LABEL = /^\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?$/;
 /** A PostgreSQL timestamp: date, time with optional fraction, and a zone (+00, +01:00, Z, UTC). */
@@ -107,7 +108,7 @@ async function finishRecovery(ctx: BackupContext, node: PostgresNodeSpec): Promi
     readyTimeoutMs: 600_000,
   });
   try {
-    const conn = superuserConn(ctx, node, { queryTimeoutMs: 10_000 });
+    const conn = superuserConn(ctx.spec, node, { ...PROBE_TIMEOUTS, queryTimeoutMs: 10_000 });
     const deadline = Date.now() + 60 * 60_000;
     while ((await query<{ r: boolean }>(conn, 'SELECT pg_catalog.pg_is_in_recovery() AS r'))[0]?.r) {
       if (Date.now() > deadline) throw new LocalRunError('RECOVERY_SLOW', `${node.path} still replays WAL after an hour`, { fix: `read ${node.paths.logFile}` });

@@ -1,7 +1,8 @@
 import type { PostgresNodeSpec } from '../../model/spec.js';
 import { LocalRunError } from '../../process/errors.js';
 import { query } from '../../process/sql.js';
-import { currentPrimary, runPgbackrest, superuserConn, type BackupContext } from './context.js';
+import { currentPrimary, runPgbackrest, type BackupContext } from './context.js';
+import { PROBE_TIMEOUTS, superuserConn } from '../superuser-conn.js';
 import { repositoryInfo, type BackupEntry } from './info.js';
 
 export type BackupType = 'full' | 'diff' | 'incr';
@@ -12,7 +13,7 @@ export type BackupType = 'full' | 'diff' | 'incr';
  * timeline 1"). A CHECKPOINT settles it.
  */
 async function settlePromotion(ctx: BackupContext, node: PostgresNodeSpec): Promise<void> {
-  const conn = superuserConn(ctx, node, { queryTimeoutMs: 300_000 });
+  const conn = superuserConn(ctx.spec, node, { ...PROBE_TIMEOUTS, queryTimeoutMs: 300_000 });
   const [row] = await query<{ control: number; current: string }>(
     conn,
     'SELECT timeline_id AS control, substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8) AS current FROM pg_catalog.pg_control_checkpoint()',

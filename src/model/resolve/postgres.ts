@@ -1,4 +1,4 @@
-import { reservedForRoles } from '../capacity.js';
+import { reservedForRoles } from '../ceilings.js';
 import { DEFAULT_LIMITS, PGPOOL_CHECK_CONNECTIONS } from '../defaults.js';
 import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';

@@ -47,6 +47,18 @@ function planBackends(haproxy: HaproxySpec): { rw: Backend; ro: Backend | null }
   return { rw, ro: { name, check, servers: readOnly.servers, leastconn: true, maxConn: readOnly.serverMaxConn } };
 }
 
+/**
+ * The backend each frontend forwards to (`ro` null without a read-only frontend): the names
+ * `synth up` and `synth status` look for on the stats page.
+ */
+export function haproxyBackendNames(haproxy: HaproxySpec): { rw: string; ro: string | null } {
+  const { rw, ro } = planBackends(haproxy);
+  return { rw: rw.name, ro: ro?.name ?? null };
+}
+
+/** Path of the stats page (`stats uri`) on the stats port. */
+export const HAPROXY_STATS_URI = '/';
+
 const CHECK_TIMING = 'inter 3s fall 3 rise 2';
 const DOCKER_RESOLVERS = 'docker';
 
@@ -127,7 +139,7 @@ function statsSection(stats: NonNullable<HaproxySpec['stats']>): string {
     `bind ${stats.bindAddress}:${stats.port.listenPort}`,
     'option httplog',
     'stats enable',
-    'stats uri /',
+    `stats uri ${HAPROXY_STATS_URI}`,
     'stats refresh 10s',
     // HAProxy expands the variable at start: the password never sits in this file.
     `stats auth ${stats.user.name}:"\${${stats.user.passwordEnv}}"`,

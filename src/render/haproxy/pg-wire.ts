@@ -3,15 +3,10 @@
 
 const PROTOCOL_3_0 = 196608;
 
-function int32(value: number): Buffer {
-  const buf = Buffer.alloc(4);
-  buf.writeInt32BE(value);
-  return buf;
-}
-
-function int16(value: number): Buffer {
-  const buf = Buffer.alloc(2);
-  buf.writeInt16BE(value);
+/** A signed big-endian Int16 or Int32, as the protocol writes every integer. */
+function int(bytes: 2 | 4, value: number): Buffer {
+  const buf = Buffer.alloc(bytes);
+  buf.writeIntBE(value, 0, bytes);
   return buf;
 }
 
@@ -22,14 +17,14 @@ function cstring(text: string): Buffer {
 
 /** A typed message: type byte, then Int32 length counting itself and the body. */
 function typed(type: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(type, 'latin1'), int32(4 + body.length), body]);
+  return Buffer.concat([Buffer.from(type, 'latin1'), int(4, 4 + body.length), body]);
 }
 
 /** StartupMessage: Int32 length, Int32 protocol 3.0, name/value pairs, a closing NUL. */
 export function startupMessage(params: Record<string, string>): Buffer {
   const pairs = Object.entries(params).flatMap(([name, value]) => [cstring(name), cstring(value)]);
-  const body = Buffer.concat([int32(PROTOCOL_3_0), ...pairs, Buffer.from([0])]);
-  return Buffer.concat([int32(4 + body.length), body]);
+  const body = Buffer.concat([int(4, PROTOCOL_3_0), ...pairs, Buffer.from([0])]);
+  return Buffer.concat([int(4, 4 + body.length), body]);
 }
 
 /** Query ('Q'): one simple-protocol SQL string. */
@@ -44,13 +39,13 @@ export function terminateMessage(): Buffer {
 
 /** AuthenticationOk ('R', code 0): what a trust login answers first. */
 export function authenticationOkMessage(): Buffer {
-  return typed('R', int32(0));
+  return typed('R', int(4, 0));
 }
 
 /** DataRow ('D') of one non-null text column. */
 export function singleColumnDataRow(value: string): Buffer {
   const column = Buffer.from(value, 'utf8');
-  return typed('D', Buffer.concat([int16(1), int32(column.length), column]));
+  return typed('D', Buffer.concat([int(2, 1), int(4, column.length), column]));
 }
 
 export function toHex(...messages: Buffer[]): string {

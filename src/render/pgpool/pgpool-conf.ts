@@ -1,5 +1,5 @@
 import type { ClusterSpec, PgpoolBackendSpec, PgpoolSpec } from '../../model/spec.js';
-import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
+import { listenEntries, renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
 import { MARKER_TEXT } from '../marker.js';
 import { pgpoolListenBacklog } from '../../model/ceilings.js';
 import { PGPOOL_LISTEN_BACKLOG_MULTIPLIER } from '../../model/defaults.js';
@@ -34,12 +34,7 @@ function connections(spec: ClusterSpec, pool: PgpoolSpec): ConfSection {
   return {
     title: 'Connections',
     entries: [
-      {
-        key: 'listen_addresses',
-        value: pool.listenAddresses,
-        comment: spec.target === 'compose' ? 'HAProxy and published-port clients come over the network' : 'loopback only',
-      },
-      { key: 'port', value: pool.port.listenPort },
+      ...listenEntries(spec.target, pool, 'HAProxy and published-port clients come over the network'),
       ...socketDirectories(pool),
       {
         key: 'pcp_listen_addresses',
@@ -118,14 +113,21 @@ function loadBalancing(pool: PgpoolSpec): ConfSection {
   };
 }
 
+/** Both checks log in as the check role into `postgres`, its password read from pool_passwd. */
+function checkLogin(prefix: 'sr_check' | 'health_check', pool: PgpoolSpec, userComment?: string): ConfEntry[] {
+  return [
+    { key: `${prefix}_user`, value: pool.checkUser.name, ...(userComment ? { comment: userComment } : {}) },
+    { key: `${prefix}_password`, value: '', comment: 'empty: read from pool_passwd' },
+    { key: `${prefix}_database`, value: 'postgres' },
+  ];
+}
+
 function streamingCheck(pool: PgpoolSpec): ConfSection {
   return {
     title: 'Streaming-replication check: finds the primary and measures standby lag',
     entries: [
       { key: 'sr_check_period', value: pool.srCheckPeriod, comment: 'seconds' },
-      { key: 'sr_check_user', value: pool.checkUser.name, comment: 'LOGIN, member of pg_monitor' },
-      { key: 'sr_check_password', value: '', comment: 'empty: read from pool_passwd' },
-      { key: 'sr_check_database', value: 'postgres' },
+      ...checkLogin('sr_check', pool, 'LOGIN, member of pg_monitor'),
     ],
   };
 }
@@ -137,9 +139,7 @@ function healthCheck(pool: PgpoolSpec): ConfSection {
     entries: [
       { key: 'health_check_period', value: hc.period, comment: hc.period === 0 ? 'disabled' : 'seconds' },
       { key: 'health_check_timeout', value: hc.timeout, comment: 'seconds' },
-      { key: 'health_check_user', value: pool.checkUser.name },
-      { key: 'health_check_password', value: '', comment: 'empty: read from pool_passwd' },
-      { key: 'health_check_database', value: 'postgres' },
+      ...checkLogin('health_check', pool),
       { key: 'health_check_max_retries', value: hc.maxRetries },
       { key: 'health_check_retry_delay', value: hc.retryDelay, comment: 'seconds' },
     ],

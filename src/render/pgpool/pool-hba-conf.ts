@@ -1,4 +1,5 @@
 import type { ClusterSpec, HbaEntry, PgpoolSpec } from '../../model/spec.js';
+import { hbaTable } from '../hba-table.js';
 import { markerComment } from '../marker.js';
 
 // pool_hba.conf: who may connect to Pgpool-II itself. Its format is pg_hba.conf's, but Pgpool
@@ -29,15 +30,11 @@ function row(pool: PgpoolSpec, entry: HbaEntry, index: number): string[] {
 
 /** pool_hba.conf for one Pgpool-II, each entry under the comment that says why it exists. */
 export function renderPoolHbaConf(spec: ClusterSpec, pool: PgpoolSpec): string {
-  const header = ['# TYPE', 'DATABASE', 'USER', 'ADDRESS', 'METHOD'];
-  const rows = pool.poolHba.map((entry, i) => row(pool, entry, i));
-  const widths = header.map((title, col) => Math.max(title.length, ...rows.map((r) => r[col]!.length)));
-  const line = (cells: string[]) => cells.map((cell, col) => (col === cells.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ');
-  const entries = pool.poolHba.map((entry, i) => `# ${entry.comment.replace(/[\0\n\r]/g, ' ')}\n${line(rows[i]!)}`);
+  const table = hbaTable(pool.poolHba, (entry, i) => row(pool, entry, i));
   const preamble = [
     markerComment('#'),
     `# ${pool.path}: who may connect to Pgpool-II (${spec.target})`,
     '# First match wins. SCRAM lines need a TEXT or AES entry per user in pool_passwd (written at start).',
   ].join('\n');
-  return `${[preamble, line(header), ...entries].join('\n\n')}\n`;
+  return `${[preamble, ...table].join('\n\n')}\n`;
 }

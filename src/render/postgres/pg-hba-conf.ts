@@ -1,4 +1,5 @@
 import type { ClusterSpec, HbaEntry, PostgresNodeSpec } from '../../model/spec.js';
+import { hbaTable } from '../hba-table.js';
 import { markerComment } from '../marker.js';
 import { nodeTitle } from './node-title.js';
 
@@ -40,13 +41,9 @@ function checkEntry(spec: ClusterSpec, node: PostgresNodeSpec, entry: HbaEntry, 
 /** pg_hba.conf for one node, each entry under the comment that says why it exists. */
 export function renderPgHbaConf(spec: ClusterSpec, node: PostgresNodeSpec): string {
   node.hba.forEach((entry, i) => checkEntry(spec, node, entry, i));
-  const header = ['# TYPE', 'DATABASE', 'USER', 'ADDRESS', 'METHOD'];
-  const rows = node.hba.map((e) => [e.type, hbaField(e.database), hbaField(e.user), e.address === undefined ? '' : hbaField(e.address), e.method]);
-  const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col]!.length)));
-  const line = (cells: string[]) => cells.map((cell, col) => cell.padEnd(col === cells.length - 1 ? 0 : widths[col]!)).join('  ');
-  const entries = node.hba.map((entry, i) => `# ${entry.comment.replace(/[\0\n\r]/g, ' ')}\n${line(rows[i]!)}`);
+  const table = hbaTable(node.hba, (e) => [e.type, hbaField(e.database), hbaField(e.user), e.address === undefined ? '' : hbaField(e.address), e.method]);
   const last = node.hba.at(-1);
   const closing = last?.method === 'reject' && ANY_ADDRESS.has(last.address ?? '') ? '; the last line refuses whatever no line above admits' : '';
   const preamble = [markerComment(), `# ${nodeTitle(spec, node)}`, `# First match wins${closing}.`].join('\n');
-  return `${[preamble, line(header), ...entries].join('\n\n')}\n`;
+  return `${[preamble, ...table].join('\n\n')}\n`;
 }

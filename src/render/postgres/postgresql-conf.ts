@@ -1,5 +1,5 @@
 import type { ClusterSpec, PostgresNodeSpec, PrimaryRoleSpec } from '../../model/spec.js';
-import { renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
+import { listenEntries, renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
 import { archiveCommand } from '../backup/paths.js';
 import { MARKER_TEXT } from '../marker.js';
 import { nodeTitle } from './node-title.js';
@@ -21,12 +21,7 @@ function connections(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
   return {
     title: 'Connections',
     entries: [
-      {
-        key: 'listen_addresses',
-        value: node.listenAddresses,
-        comment: spec.target === 'compose' ? 'the compose network: Pgpool and the standbys connect here' : 'loopback only',
-      },
-      { key: 'port', value: node.port.listenPort },
+      ...listenEntries(spec.target, node, 'the compose network: Pgpool and the standbys connect here'),
       { key: 'superuser_reserved_connections', value: node.limits.superuserReservedConnections },
       { key: 'unix_socket_directories', value: node.paths.socketDir },
       { key: 'password_encryption', value: 'scram-sha-256', comment: 'pg_hba.conf asks for SCRAM; 13 still hashed md5' },

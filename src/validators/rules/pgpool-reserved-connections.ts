@@ -1,4 +1,4 @@
-import { pgpoolClientCapacity } from '../../model/capacity.js';
+import { pgpoolSessions } from '../../model/ceilings.js';
 import { defineRule } from '../rule.js';
 
 export const pgpoolReservedBelowChildren = defineRule({
@@ -15,7 +15,7 @@ export const pgpoolReservedBelowChildren = defineRule({
         {
           node: pool,
           field: 'reservedConnections',
-          message: `reservedConnections (${pool.reservedConnections}) is not less than numInitChildren (${pool.numInitChildren}): Pgpool accepts ${pool.numInitChildren} − ${pool.reservedConnections} = ${pgpoolClientCapacity(pool)} clients`,
+          message: `reservedConnections (${pool.reservedConnections}) is not less than numInitChildren (${pool.numInitChildren}): Pgpool accepts ${pool.numInitChildren} − ${pool.reservedConnections} = ${pgpoolSessions(pool)} clients`,
           fix: `set reservedConnections to at most ${pool.numInitChildren - 1} (0 queues excess clients instead of refusing them)`,
         },
       ];

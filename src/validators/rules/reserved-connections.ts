@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { memberNode } from '../helpers/cluster-members.js';
-import { reservedForRoles } from '../helpers/connection-limits.js';
+import { reservedForRoles } from '../../model/ceilings.js';
 
 export const reservedConnectionsFit = defineRule({
   code: 'PGS022',
@@ -11,12 +11,12 @@ export const reservedConnectionsFit = defineRule({
   example: "new Primary(cluster, 'pg-primary', { hostPort: 5611, maxConnections: 3, superuserReservedConnections: 3 })",
   check(spec) {
     return spec.postgres.flatMap((n) => {
-      const reserved = reservedForRoles(spec, n);
+      const reserved = reservedForRoles(spec.postgresVersion, n.settings);
       const { maxConnections, superuserReservedConnections } = n.limits;
       if (superuserReservedConnections + reserved < maxConnections) return [];
       // A replica that inherited the primary's values repeats the primary's mistake; report it once.
       const primary = n.replica ? memberNode(spec, n.replica.upstreamId, n.replica.upstream) : undefined;
-      if (primary && primary.limits.maxConnections === maxConnections && primary.limits.superuserReservedConnections === superuserReservedConnections && reservedForRoles(spec, primary) === reserved) return [];
+      if (primary && primary.limits.maxConnections === maxConnections && primary.limits.superuserReservedConnections === superuserReservedConnections && reservedForRoles(spec.postgresVersion, primary.settings) === reserved) return [];
       const plus = reserved ? ` plus settings.reserved_connections (${reserved})` : '';
       const minimum = superuserReservedConnections + reserved + 1;
       return [

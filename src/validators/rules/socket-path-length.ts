@@ -1,8 +1,6 @@
 import { defineRule } from '../rule.js';
 import { byteLength } from '../helpers/text-checks.js';
-
-/** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
-const SUN_PATH = 108;
+import { SOCKET_PATH_MAX_BYTES, socketPathsTooLong } from '../../model/socket-paths.js';
 
 export const socketPathsFit = defineRule({
   code: 'PGS171',
@@ -13,20 +11,16 @@ export const socketPathsFit = defineRule({
   example: "cluster.validate({ localDir: '/home/someone/projects/a/very/long/path/…/.pgsynth/local/shop' })",
   targets: ['local'],
   check(spec) {
-    const sockets = [
-      ...spec.postgres.map((n) => `${n.paths.socketDir}/.s.PGSQL.${n.port.listenPort}`),
-      ...spec.pgpools.flatMap((p) => [`${p.paths.socketDir}/.s.PGSQL.${p.port.listenPort}`, `${p.paths.pcpSocketDir}/.s.PGSQL.${p.pcp.port}`]),
-    ];
-    const tooLong = sockets.filter((s) => byteLength(s) >= SUN_PATH);
+    const tooLong = socketPathsTooLong(spec);
     if (tooLong.length === 0) return [];
     const longest = tooLong.reduce((a, b) => (byteLength(b) > byteLength(a) ? b : a));
     const bytes = byteLength(longest);
-    const over = bytes - (SUN_PATH - 1);
+    const over = bytes - SOCKET_PATH_MAX_BYTES;
     return [
       {
         node: spec,
         field: 'localDir',
-        message: `socket path '${longest}' is ${bytes} bytes; sun_path holds ${SUN_PATH - 1} (${tooLong.length} socket(s) too long)`,
+        message: `socket path '${longest}' is ${bytes} bytes; sun_path holds ${SOCKET_PATH_MAX_BYTES} (${tooLong.length} socket(s) too long)`,
         fix: `use a shorter project path or localDir: at least ${over} byte(s) shorter than '${spec.localDir}'`,
       },
     ];

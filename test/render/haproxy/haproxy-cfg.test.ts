@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readmeExample } from '../../../fixtures/readme-example/cluster.config.js';
 import { Cluster, Haproxy, Primary, Replica } from '../../../src/index.js';
 import type { ClusterSpec } from '../../../src/model/spec.js';
-import { renderHaproxyCfg } from '../../../src/render/haproxy/index.js';
+import { HAPROXY_STATS_URI, haproxyBackendNames, renderHaproxyCfg } from '../../../src/render/haproxy/index.js';
 import { MARKER_TEXT } from '../../../src/render/marker.js';
 import { checkHaproxyCfg } from '../../support/real-tools.js';
 
@@ -168,6 +168,31 @@ describe('haproxy.cfg for the local target', () => {
 
   it('is accepted by haproxy -c with direct upstream too', () => {
     expect(check(directCluster().resolve({ target: 'local', localDir })).result).toMatchObject({ ok: true });
+  });
+});
+
+describe('the facts synth up reads on the stats page, as data', () => {
+  // haproxyBackendNames and HAPROXY_STATS_URI stand for what the file says: synth up and
+  // synth status look for these names instead of parsing haproxy.cfg.
+  function rwOnly(): Cluster {
+    const cluster = new Cluster({ name: 'rw-only' });
+    const primary = new Primary(cluster, 'pg-primary', { hostPort: 5711, database: 'app' });
+    const r1 = new Replica(cluster, 'pg-replica1', { primary, hostPort: 5712 });
+    new Haproxy(cluster, 'haproxy', { upstream: [primary, r1], readWrite: { hostPort: 5700 }, stats: { hostPort: 5702 } });
+    return cluster;
+  }
+  it.each([
+    ['README (RW through Pgpool, RO to the standbys)', readmeExample, { rw: 'pgpool', ro: 'standbys' }],
+    ['direct nodes', directCluster, { rw: 'primary', ro: 'standbys' }],
+    ['read-write only', rwOnly, { rw: 'primary', ro: null }],
+  ] as const)('%s: the default_backend of each frontend and the stats uri', (_, cluster, expected) => {
+    const spec = cluster().resolve({ target: 'local', localDir });
+    const proxy = spec.haproxies[0]!;
+    const cfg = renderHaproxyCfg(spec, proxy);
+    const defaultBackend = (frontend: string) => (cfg.includes(`frontend ${frontend}\n`) ? sectionLines(cfg, `frontend ${frontend}`).find((l) => l.startsWith('default_backend '))!.split(' ')[1] : null);
+    expect(haproxyBackendNames(proxy)).toEqual(expected);
+    expect({ rw: defaultBackend('rw'), ro: defaultBackend('ro') }).toEqual(expected);
+    if (proxy.stats) expect(sectionLines(cfg, 'listen stats')).toContain(`stats uri ${HAPROXY_STATS_URI}`);
   });
 });
 
