@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backup, Cluster, Primary, Replica } from '../../src/index.js';
+import { Backup, Cluster, Primary, Replica, secret } from '../../src/index.js';
 import { composeImageTag } from '../../src/render/backup/compose-image.js';
 import { eventually, sleep, workDir } from '../e2e/readme-cluster.js';
 import { ComposeCluster, requireDocker, retarget } from './harness.js';
@@ -22,7 +22,8 @@ function backupCluster(): Cluster {
   const primary = new Primary(c, 'pg-primary', { hostPort: 5611, database: 'app' });
   new Replica(c, 'pg-replica1', { primary, hostPort: 5612 });
   // Every minute: the first scheduled full backup is the one restored (the service is stopped after it).
-  new Backup(c, 'backup', { schedule: { full: '* * * * *', diff: null, incr: null }, archiveTimeout: 10 });
+  // Encrypted: the passphrase reaches archive_command, the backup service and the restore from .env.
+  new Backup(c, 'backup', { schedule: { full: '* * * * *', diff: null, incr: null }, archiveTimeout: 10, encryptionKey: secret('SHOP_BACKUP_KEY') });
   return c;
 }
 
@@ -76,8 +77,9 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     expect(log).toContain("schedule: full '* * * * *', diff 'never', incr 'never'");
     await c.compose(['stop', 'backup']);
     const info = (await c.compose(['run', '--rm', '--no-deps', 'backup', ...pgbackrest, '--output=json', 'info'])).stdout;
-    const backups = (JSON.parse(info) as Array<{ backup: Array<{ type: string }> }>)[0]!.backup;
-    expect(backups.map((b) => b.type)).toContain('full');
+    const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string }>; cipher: string }>;
+    expect(stanza!.backup.map((b) => b.type)).toContain('full');
+    expect(stanza!.cipher).toBe('aes-256-cbc');
   }, 300_000);
 
   let target = '';
