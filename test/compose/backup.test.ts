@@ -4,7 +4,7 @@
 // T, more writes and a DROP TABLE; a restore to T into a NEW volume with `docker-compose run
 // backup pgbackrest … restore` (docs/backup.md), started in a new container: the rows before T
 // and the table are there, the rows after T are not. Then the standby is promoted and archives
-// its new timeline into the same repository.
+// its new timeline into the same repository, and is backed up in its own container.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -129,5 +129,12 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
       60_000,
     );
     expect(archived).toContain('00000002.history');
+    // docs/backup.md: after a failover, the promoted node is backed up in its own container.
+    await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--type=full', 'backup']);
+    const info = (await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--output=json', 'info'])).stdout;
+    const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string; archive: { start: string } }> }>;
+    // The scheduled one(s) of timeline 1, then this one, which starts on timeline 2.
+    expect(stanza!.backup.length).toBeGreaterThanOrEqual(2);
+    expect(stanza!.backup.at(-1)!.archive.start.startsWith('00000002')).toBe(true);
   }, 180_000);
 });
