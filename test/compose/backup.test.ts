@@ -3,7 +3,9 @@
 // The backup service creates the stanza and takes the scheduled full backup; then writes, a time
 // T, more writes and a DROP TABLE; a restore to T into a NEW volume with `docker-compose run
 // backup pgbackrest … restore` (docs/backup.md), started in a new container: the rows before T
-// and the table are there, the rows after T are not. Then the standby is promoted and archives
+// and the table are there, the rows after T are not. A standby without a slot, stopped while the
+// primary recycled the WAL it needs, catches up through restore_command (pgBackRest archive-get)
+// and streams again. Then the standby is promoted and archives
 // its new timeline into the same repository, and is backed up in its own container.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -20,7 +22,8 @@ const RESTORE_DIR = '/var/lib/postgresql/restore';
 function backupCluster(): Cluster {
   const c = new Cluster({ name: 'shop', postgresVersion: 15 });
   const primary = new Primary(c, 'pg-primary', { hostPort: 5611, database: 'app' });
-  new Replica(c, 'pg-replica1', { primary, hostPort: 5612 });
+  // No slot: once the primary removes WAL it has not received, only the repository has it.
+  new Replica(c, 'pg-replica1', { primary, hostPort: 5612, slot: false });
   // Every minute: the first scheduled full backup is the one restored (the service is stopped after it).
   // Encrypted: the passphrase reaches archive_command, the backup service and the restore from .env.
   new Backup(c, 'backup', { schedule: { full: '* * * * *', diff: null, incr: null }, archiveTimeout: 10, encryptionKey: secret('SHOP_BACKUP_KEY') });
@@ -113,6 +116,30 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     expect(await c.psql('pg-primary', "SELECT to_regclass('items') IS NULL", 'app')).toBe('t');
   }, 300_000);
 
+  it('a standby without a slot that fell behind fetches the WAL its primary removed from the repository (restore_command), then streams again', async () => {
+    const last = await c.psql('pg-primary', "SELECT pg_walfile_name(flush_lsn) FROM pg_stat_replication WHERE application_name = 'pg-replica1'");
+    expect(last).toMatch(/^[0-9A-F]{24}$/);
+    await c.compose(['stop', 'pg-replica1']);
+    await c.psql('pg-primary', 'CREATE TABLE behind (id int)', 'app');
+    for (let round = 0; round < 4; round++) {
+      await c.psql('pg-primary', 'INSERT INTO behind SELECT generate_series(1, 1000)', 'app');
+      await c.psql('pg-primary', 'SELECT pg_switch_wal()');
+      await eventually(async () => (await c.psql('pg-primary', "SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'")) === '0', 'every segment archived', 60_000);
+      await c.psql('pg-primary', 'CHECKPOINT');
+    }
+    // The segment the standby needs next is gone from the primary: streaming alone cannot catch up.
+    const oldest = await c.psql('pg-primary', "SELECT min(name) FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'");
+    expect(oldest > last, `primary's oldest segment ${oldest}, standby stopped in ${last}`).toBe(true);
+
+    const started = Date.now();
+    await c.compose(['start', 'pg-replica1']);
+    await eventually(async () => (await c.psql('pg-replica1', 'SELECT count(*) FROM behind', 'app').catch(() => '')) === '4000', 'pg-replica1 caught up', 120_000);
+    timings.push(`standby caught up from the repository in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const { stdout } = await c.compose(['logs', '--no-color', 'pg-replica1']);
+    expect(stdout).toMatch(/restored log file "[0-9A-F]{24}" from archive/);
+    await eventually(async () => (await c.psql('pg-primary', "SELECT state FROM pg_stat_replication WHERE application_name = 'pg-replica1'")) === 'streaming', 'pg-replica1 streaming again', 60_000);
+  }, 240_000);
+
   it('after a promotion, the new primary archives its timeline 2 into the same repository', async () => {
     await c.compose(['stop', 'pg-primary']);
     await c.psql('pg-replica1', 'SELECT pg_promote()');
@@ -129,7 +156,9 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
       60_000,
     );
     expect(archived).toContain('00000002.history');
-    // docs/backup.md: after a failover, the promoted node is backed up in its own container.
+    // docs/backup.md: after a failover, the promoted node is backed up in its own container, after a
+    // CHECKPOINT (until the first one after the promotion pg_control still says timeline 1: pgBackRest error 058).
+    await c.psql('pg-replica1', 'CHECKPOINT');
     await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--type=full', 'backup']);
     const info = (await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--output=json', 'info'])).stdout;
     const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string; archive: { start: string } }> }>;

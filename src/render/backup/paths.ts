@@ -19,6 +19,14 @@ export function archiveCommand(backup: BackupSpec, node: PostgresNodeSpec): stri
   return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-push %p`;
 }
 
+/**
+ * restore_command of every node: a standby whose primary no longer has the WAL it needs (no slot,
+ * or the slot was over max_slot_wal_keep_size) fetches it from the repository, then streams again.
+ */
+export function restoreCommand(backup: BackupSpec, node: PostgresNodeSpec): string {
+  return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-get %f "%p"`;
+}
+
 /** The node the compose backup service backs up: the configured primary (docs/backup.md says why only it). */
 export function backedUpNode(spec: ClusterSpec): PostgresNodeSpec {
   const primary = spec.postgres.find((n) => n.role === 'primary');
