@@ -20,8 +20,8 @@ export function archiveCommand(backup: BackupSpec, node: PostgresNodeSpec): stri
 }
 
 /**
- * restore_command of every node: a standby whose primary no longer has the WAL it needs (no slot,
- * or the slot was over max_slot_wal_keep_size) fetches it from the repository, then streams again.
+ * restore_command of every node: a standby whose primary no longer has the WAL it needs (a
+ * replica without a slot that was away too long) fetches it from the repository, then streams again.
  */
 export function restoreCommand(backup: BackupSpec, node: PostgresNodeSpec): string {
   return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-get %f "%p"`;
