@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the image the compose suite (test/compose) runs every service in, from Debian 12's own
 # packages: no container registry is reachable from CI, so `FROM postgres:15` cannot work.
-# PostgreSQL 15, Pgpool-II 4.3 and HAProxy 2.6 in one image that meets the image contract of
+# PostgreSQL 15, Pgpool-II 4.3, HAProxy 2.6 and pgBackRest in one image that meets the image contract of
 # docs/running.md, and nothing else: no imitation of another image's entrypoint scripts.
 #
 # The tag is the hash of this file (the recipe): an image built from the same recipe is reused,
@@ -14,7 +14,7 @@ set -euo pipefail
 readonly REPOSITORY=pgsynth-test/bookworm
 readonly SUITE=bookworm
 readonly MIRROR=http://deb.debian.org/debian
-readonly PACKAGES=postgresql-15,pgpool2,haproxy
+readonly PACKAGES=postgresql-15,pgpool2,haproxy,pgbackrest
 
 hash=$(sha256sum "${BASH_SOURCE[0]}")
 readonly TAG="$REPOSITORY:${hash:0:12}"

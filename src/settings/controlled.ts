@@ -43,7 +43,7 @@ export const CONTROLLED_SETTINGS: Readonly<Record<string, ControlledSetting>> = 
   synchronous_commit: option('synchronousCommit'),
   password_encryption: managed('pgsynth always uses scram-sha-256'),
   cluster_name: managed('pgsynth sets it to the node id'),
-  restore_command: NO_ARCHIVE_RECOVERY,
+  restore_command: managed('pgsynth writes it with a Backup (pgBackRest archive-get), so a standby that fell behind fetches WAL from the repository'),
   recovery_target: NO_ARCHIVE_RECOVERY,
   recovery_target_action: NO_ARCHIVE_RECOVERY,
   recovery_target_inclusive: NO_ARCHIVE_RECOVERY,

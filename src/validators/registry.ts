@@ -6,7 +6,7 @@ import { applicationNamesUnique } from './rules/application-names-unique.js';
 import { backupOwnsArchiveSettings } from './rules/backup-archive-settings.js';
 import { backupArchiveBounded } from './rules/backup-archive-growth.js';
 import { archiveTimeoutBounded } from './rules/backup-archive-timeout.js';
-import { backupComposeNotYet } from './rules/backup-compose-image.js';
+import { backupComposeSecretFiles } from './rules/backup-compose-secret-files.js';
 import { backupRepositoryOutsideData } from './rules/backup-repository-location.js';
 import { backupRetentionKeepsFull } from './rules/backup-retention.js';
 import { backupNeedsReplicaWalLevel } from './rules/backup-wal-level.js';
@@ -83,7 +83,7 @@ export const RULES: readonly Rule[] = [
   applicationNamesUnique,
   archiveTimeoutBounded,
   backupArchiveBounded,
-  backupComposeNotYet,
+  backupComposeSecretFiles,
   backupNeedsReplicaWalLevel,
   backupOwnsArchiveSettings,
   backupRepositoryOutsideData,

@@ -7,6 +7,10 @@ import { internal } from '../internal-error.js';
 import { comparePaths, type GeneratedFile } from '../render/generated-file.js';
 import { configHashes, renderComposeYaml, renderEnvExample, renderGitignore } from '../render/compose/index.js';
 import { renderHaproxyCfg } from '../render/haproxy/index.js';
+import { renderComposeDockerfile } from '../render/backup/compose-image.js';
+import { renderPgbackrestConf } from '../render/backup/pgbackrest-conf.js';
+import { renderScheduleScript } from '../render/backup/schedule-script.js';
+import { backedUpNode } from '../render/backup/paths.js';
 import { renderFailoverScript, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from '../render/pgpool/index.js';
 import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryEntrypoint, renderPrimaryInitScript, renderReplicaEntrypoint } from '../render/postgres/index.js';
 
@@ -25,6 +29,13 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
     } else {
       files.push({ path: `${node.id}/entrypoint.sh`, content: renderReplicaEntrypoint(spec, node), executable: true });
     }
+    if (spec.backup) files.push({ path: `${node.id}/pgbackrest/pgbackrest.conf`, content: renderPgbackrestConf(spec, node) });
+  }
+  if (spec.backup) {
+    const node = backedUpNode(spec);
+    files.push({ path: `${spec.backup.id}/Dockerfile`, content: renderComposeDockerfile(spec) });
+    files.push({ path: `${spec.backup.id}/backup.sh`, content: renderScheduleScript(spec, node), executable: true });
+    files.push({ path: `${spec.backup.id}/pgbackrest/pgbackrest.conf`, content: renderPgbackrestConf(spec, node) });
   }
   for (const pool of spec.pgpools) {
     files.push({ path: `${pool.id}/pgpool.conf`, content: renderPgpoolConf(spec, pool) });
@@ -36,7 +47,8 @@ export function renderClusterFiles(spec: ClusterSpec): GeneratedFile[] {
     files.push({ path: `${proxy.id}/haproxy.cfg`, content: renderHaproxyCfg(spec, proxy) });
   }
   // Last: the compose file labels each service with a hash of the files rendered above.
-  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(serviceIds(spec), files)) });
+  const hashed = [...serviceIds(spec), ...(spec.backup ? [spec.backup.id] : [])];
+  files.push({ path: 'docker-compose.yml', content: renderComposeYaml(spec, configHashes(hashed, files)) });
   // YAML 1.1 (docker-compose's PyYAML) breaks lines at these too; the model refuses them, this keeps it so.
   if (/[\u0085\u2028\u2029]/.test(files.at(-1)!.content)) throw new Error('docker-compose.yml would hold a YAML line break (U+0085, U+2028 or U+2029) inside a value');
   return files.sort((a, b) => comparePaths(a.path, b.path));

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectWith, README_CONFIG, synthCli } from './harness.js';
 
@@ -23,9 +25,13 @@ describe('synth backup, backups, restore, check-backups', () => {
     expect((await synthCli(dir, 'restore', '--to', 'latest')).stderr).toContain('restore needs --into DIR');
   });
 
-  it('synth refuses a Backup on the compose target with PGS196', async () => {
-    const result = await synthCli(projectWith(WITH_BACKUP), 'synth');
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('error PGS196 shop/backup id:');
+  it('synth writes a Backup on the compose target: the image definition, the backup service and every node\'s pgbackrest.conf', async () => {
+    const dir = projectWith(WITH_BACKUP);
+    const result = await synthCli(dir, 'synth');
+    expect(result.code).toBe(0);
+    for (const file of ['backup/Dockerfile', 'backup/backup.sh', 'backup/pgbackrest/pgbackrest.conf', 'pg-primary/pgbackrest/pgbackrest.conf', 'pg-replica2/pgbackrest/pgbackrest.conf']) {
+      expect(existsSync(join(dir, 'cluster', file)), file).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'cluster', 'docker-compose.yml'), 'utf8')).toMatch(/\n {2}backup:\n/);
   });
 });

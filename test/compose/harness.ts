@@ -164,7 +164,8 @@ export class ComposeCluster {
   }
 
   serviceIds(): string[] {
-    return [...this.spec.postgres, ...this.spec.pgpools, ...this.spec.haproxies].map((n) => n.id).sort();
+    const backup = this.spec.backup ? [this.spec.backup] : [];
+    return [...this.spec.postgres, ...this.spec.pgpools, ...this.spec.haproxies, ...backup].map((n) => n.id).sort();
   }
 
   /** Waits until every service runs and every one with a healthcheck is healthy. */

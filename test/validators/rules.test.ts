@@ -916,14 +916,18 @@ const CASES: Case[] = [
   },
   {
     code: 'PGS196',
-    name: 'a Backup on the compose target',
-    bad: () => withBackup({}),
+    name: 'a Backup with an encryption key on compose with secretFiles',
+    bad: () => {
+      const { cluster } = shop({ cluster: { secretFiles: true } });
+      new Backup(cluster, 'backup', { encryptionKey: secret('SHOP_BACKUP_KEY') });
+      return cluster;
+    },
     options: { targets: ['compose'] },
-    good: () => withBackup({}),
-    goodOptions: { targets: ['local'] },
+    good: () => withBackup({ encryptionKey: secret('SHOP_BACKUP_KEY') }),
+    goodOptions: { targets: ['compose'] },
     path: 'shop/backup',
-    field: 'id',
-    message: ['no PostgreSQL image with pgBackRest'],
+    field: 'encryptionKey',
+    message: ['secretFiles is on', 'from the environment only'],
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { BackupSpec, PostgresNodeSpec } from '../../model/spec.js';
+import type { BackupSpec, ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 
 // Where a node's pgBackRest configuration lives. Each node has its own (pgBackRest's pg1-path
 // must be the data directory of the node that runs archive-push), in a folder of its own so
@@ -17,4 +17,19 @@ export function pgbackrestArgs(backup: BackupSpec, node: PostgresNodeSpec): stri
 /** archive_command of every node: the same on each, so whichever node is primary pushes WAL. */
 export function archiveCommand(backup: BackupSpec, node: PostgresNodeSpec): string {
   return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-push %p`;
+}
+
+/**
+ * restore_command of every node: a standby whose primary no longer has the WAL it needs (a
+ * replica without a slot that was away too long) fetches it from the repository, then streams again.
+ */
+export function restoreCommand(backup: BackupSpec, node: PostgresNodeSpec): string {
+  return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-get %f "%p"`;
+}
+
+/** The node the compose backup service backs up: the configured primary (docs/backup.md says why only it). */
+export function backedUpNode(spec: ClusterSpec): PostgresNodeSpec {
+  const primary = spec.postgres.find((n) => n.role === 'primary');
+  if (!primary) throw new Error(`${spec.path}: a Backup needs a primary`);
+  return primary;
 }

@@ -2,17 +2,19 @@ import { Document, isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ClusterSpec } from '../../model/spec.js';
 import { MARKER_TEXT } from '../marker.js';
 import { composeSecrets } from './secrets.js';
+import { backupService, backupVolumes, withBackup } from './backup-service.js';
 import { dataVolumeName, haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
 
 // docker-compose.yml: only `services`, `volumes` and `networks`, no `version:` and no top-level
 // `name:` (docker-compose 1.29 rejects the latter, and both v1 and v2 read this form as the
 // compose specification). Services are not given container names: the project name prefixes them.
 
-const SERVICE_ROLE: Record<'primary' | 'replica' | 'pgpool' | 'haproxy', string> = {
+const SERVICE_ROLE: Record<'primary' | 'replica' | 'pgpool' | 'haproxy' | 'backup', string> = {
   primary: 'PostgreSQL primary: entrypoint.sh runs initdb on an empty volume and init.sh until it once succeeded, then postgres',
   replica: 'PostgreSQL standby: entrypoint.sh copies the primary with pg_basebackup on its first start',
   pgpool: 'Pgpool-II: pooling, writes to the primary, reads balanced over the standbys',
   haproxy: 'HAProxy: the read-write and read-only entry points for clients',
+  backup: 'pgBackRest: creates the stanza, then takes the scheduled backups of the primary (backup.sh)',
 };
 
 /** Lists a human reads as one command (entrypoint, command, healthcheck test) stay on one line. */
@@ -33,10 +35,12 @@ function styleNodes(map: YAMLMap): void {
 }
 
 function services(spec: ClusterSpec): Array<{ id: string; role: keyof typeof SERVICE_ROLE; service: ComposeService }> {
+  const backup = backupService(spec);
   return [
-    ...spec.postgres.map((node) => ({ id: node.id, role: node.role, service: postgresService(spec, node) })),
+    ...spec.postgres.map((node) => ({ id: node.id, role: node.role, service: withBackup(spec, node, postgresService(spec, node)) })),
     ...spec.pgpools.map((pool) => ({ id: pool.id, role: 'pgpool' as const, service: pgpoolService(spec, pool) })),
     ...spec.haproxies.map((proxy) => ({ id: proxy.id, role: 'haproxy' as const, service: haproxyService(spec, proxy) })),
+    ...(backup && spec.backup ? [{ id: spec.backup.id, role: 'backup' as const, service: backup }] : []),
   ];
 }
 
@@ -60,7 +64,7 @@ export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string
     configHashes[id] === undefined ? service : { ...service, labels: { [CONFIG_HASH_LABEL]: configHashes[id] } };
   const doc = new Document({
     services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
-    volumes: Object.fromEntries(spec.postgres.map((node) => [dataVolumeName(node), {}])),
+    volumes: Object.fromEntries([...spec.postgres.map(dataVolumeName), ...backupVolumes(spec)].map((name) => [name, {}])),
     networks: { [spec.network.name]: network(spec) },
     ...(composeSecrets(spec) ? { secrets: composeSecrets(spec) } : {}),
   });

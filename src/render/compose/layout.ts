@@ -1,4 +1,5 @@
 import type { ClusterSpec } from '../../model/spec.js';
+import { backedUpNode } from '../backup/paths.js';
 
 // Which generated file each container mounts, and where. The compose file and the synth step both
 // read this list, so a file is written exactly when some service mounts it.
@@ -18,7 +19,14 @@ export function serviceMounts(spec: ClusterSpec, serviceId: string): ComposeMoun
     const dir = node.paths.configDir;
     // The primary's entrypoint.sh runs its init.sh (the bootstrap) until it has once succeeded.
     const bootstrap = node.role === 'primary' ? [at('init.sh', dir)] : [];
-    return [at('postgresql.conf', dir), at('pg_hba.conf', dir), at('entrypoint.sh', dir), ...bootstrap];
+    // archive_command reads it (pgbackrest --config-path=<configDir>/pgbackrest).
+    const archiving = spec.backup ? [at('pgbackrest/pgbackrest.conf', dir)] : [];
+    return [at('postgresql.conf', dir), at('pg_hba.conf', dir), at('entrypoint.sh', dir), ...bootstrap, ...archiving];
+  }
+  if (spec.backup && serviceId === spec.backup.id) {
+    // The backup service sees the backed-up node's configuration folder: pgbackrest.conf names its data directory.
+    const dir = backedUpNode(spec).paths.configDir;
+    return [at('backup.sh', dir), at('pgbackrest/pgbackrest.conf', dir)];
   }
   const pool = spec.pgpools.find((p) => p.id === serviceId);
   if (pool) {
@@ -33,6 +41,6 @@ export function serviceMounts(spec: ClusterSpec, serviceId: string): ComposeMoun
 
 /** Every generated file the compose file mounts, service by service in the order of the compose file. */
 export function composeFileLayout(spec: ClusterSpec): ComposeMount[] {
-  const ids = [...spec.postgres, ...spec.pgpools, ...spec.haproxies].map((n) => n.id);
+  const ids = [...spec.postgres, ...spec.pgpools, ...spec.haproxies, ...(spec.backup ? [spec.backup] : [])].map((n) => n.id);
   return ids.flatMap((id) => serviceMounts(spec, id));
 }

@@ -19,7 +19,10 @@ export interface ComposeHealthcheck {
 
 export interface ComposeService {
   image: string;
+  /** Built from a generated Dockerfile (a Backup adds pgBackRest to the postgres image), tagged `image`. */
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
   hostname: string;
+  user?: string;
   labels?: Record<string, string>;
   restart: 'unless-stopped';
   entrypoint?: string[];
@@ -51,7 +54,7 @@ function published(spec: ClusterSpec, hostPort: number, containerPort: number): 
 function mounts(spec: ClusterSpec, id: string): string[] {
   const files = serviceMounts(spec, id);
   const configDir = posix.dirname(files[0]!.mountedAt);
-  const elsewhere = files.filter((m) => posix.dirname(m.mountedAt) !== configDir);
+  const elsewhere = files.filter((m) => !m.mountedAt.startsWith(`${configDir}/`));
   return [`./${id}:${configDir}:ro`, ...elsewhere.map((m) => `./${m.path}:${m.mountedAt}:ro`)];
 }
 

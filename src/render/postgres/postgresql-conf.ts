@@ -1,6 +1,6 @@
 import type { ClusterSpec, PostgresNodeSpec, PrimaryRoleSpec } from '../../model/spec.js';
 import { listenEntries, renderConf, type ConfEntry, type ConfSection } from '../conf-writer.js';
-import { archiveCommand } from '../backup/paths.js';
+import { archiveCommand, restoreCommand } from '../backup/paths.js';
 import { MARKER_TEXT } from '../marker.js';
 import { nodeTitle } from './node-title.js';
 import { replicaPassfile, replicationConninfo } from './replication-conninfo.js';
@@ -119,6 +119,7 @@ function archiving(spec: ClusterSpec, node: PostgresNodeSpec): ConfSection {
     entries: [
       { key: 'archive_mode', value: 'on', comment: "a standby archives nothing until promoted ('always' would push twice)" },
       { key: 'archive_command', value: archiveCommand(backup, node) },
+      { key: 'restore_command', value: restoreCommand(backup, node), comment: 'a standby fetches from the repository the WAL its primary no longer has' },
       {
         key: 'archive_timeout',
         value: backup.archiveTimeout,
