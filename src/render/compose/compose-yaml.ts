@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ClusterSpec } from '../../model/spec.js';
 import { MARKER_TEXT } from '../marker.js';
 import { composeSecrets } from './secrets.js';
+import { CLUSTER_STATE_VOLUME, usesClusterState } from '../cluster-state.js';
 import { dataVolumeName, haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
 
 // docker-compose.yml: only `services`, `volumes` and `networks`, no `version:` and no top-level
@@ -60,7 +61,7 @@ export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string
     configHashes[id] === undefined ? service : { ...service, labels: { [CONFIG_HASH_LABEL]: configHashes[id] } };
   const doc = new Document({
     services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
-    volumes: Object.fromEntries(spec.postgres.map((node) => [dataVolumeName(node), {}])),
+    volumes: Object.fromEntries([...spec.postgres.map((node) => [dataVolumeName(node), {}]), ...(usesClusterState(spec) ? [[CLUSTER_STATE_VOLUME, {}]] : [])]),
     networks: { [spec.network.name]: network(spec) },
     ...(composeSecrets(spec) ? { secrets: composeSecrets(spec) } : {}),
   });

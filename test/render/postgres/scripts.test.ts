@@ -174,7 +174,7 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
 
   it('asks only when standby.signal is missing, rejoins a newer timeline with single-user recovery then pg_rewind, and refuses on a failed rewind', () => {
     expect(primary).toContain('[[ -f "$PGDATA/standby.signal" ]] && return 0');
-    expect(primary).toContain('if (( timeline > own )); then');
+    expect(primary).toContain('if (( BASH_REMATCH[1] > own )); then');
     const single = primary.indexOf('postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null');
     const rewind = primary.indexOf('pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA"');
     const signal = primary.indexOf('touch "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
@@ -183,6 +183,26 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
     expect(signal).toBeGreaterThan(rewind);
     expect(primary).toContain('die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted');
     expect(primary).not.toMatch(/rm -rf|rm -r /);
+  });
+
+  it('reads the primary claim first: a claim naming another node on a newer timeline means wait for a newer primary, never start as one', () => {
+    for (const text of [primary, replica]) {
+      expect(text).toContain("readonly CLAIM=/var/lib/pgsynth/cluster-state/primary");
+      const fence = text.slice(text.indexOf('fence_former_primary() {'));
+      // The grace wait and the claim come before the peers are asked; only the branch without a claim elsewhere starts as the primary.
+      expect(fence.indexOf('failover_possible')).toBeLessThan(fence.indexOf('if claimed_elsewhere "$own"; then'));
+      expect(fence.indexOf('if claimed_elsewhere "$own"; then')).toBeLessThan(fence.indexOf('elif ! find_newer_primary "$own"; then'));
+      expect(fence).toMatch(/find_newer_primary "\$own" && break\n\s+\(\( waited < CLAIM_WAIT \)\) \|\|\n\s+die "no peer accepted writes/);
+      expect(text).toMatch(/^ *claim_primary$/m);
+      expect(text).toContain('mkdir -p "${CLAIM%/*}" && (umask 022 && printf \'%s %s %s %s\\n\' "$1" "$2" "$3" "$4" >"$tmp") && mv -f "$tmp" "$CLAIM"');
+    }
+    expect(primary).toContain('readonly SELF_ID=pg-primary SELF_HOST=pg-primary SELF_PORT=5432');
+    expect(primary).toContain('readonly PROMOTERS=(pgpool:9999)');
+    // Defaults: period 1 + 2 retries × 1 s, doubled, plus 10.
+    expect(primary).toContain('readonly FAILOVER_GRACE=16');
+    // A fresh initdb is refused while another node holds the claim.
+    expect(primary.indexOf('if read_claim && [[ "$claim_id" != "$SELF_ID" ]]; then')).toBeLessThan(primary.indexOf('initdb --username'));
+    expect(primary.indexOf('if (( ! fresh )); then fence_former_primary; fi\nclaim_primary')).toBeGreaterThan(0);
   });
 
   it("the primary skips it on its first start (fresh initdb), runs it before the bootstrap and writes the replication password file", () => {
