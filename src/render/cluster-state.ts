@@ -51,22 +51,26 @@ export function prepareClusterState(spec: ClusterSpec): string[] {
 }
 
 /**
- * `read_claim` (sets claim_id, claim_host, claim_port, claim_timeline; fails when there is no
- * well-formed claim) and `write_claim ID HOST PORT TIMELINE` (atomic: a temporary file, then mv).
+ * `write_claim ID HOST PORT TIMELINE` (atomic: a temporary file, then mv) and, unless `writeOnly`
+ * (failover.sh only writes), `read_claim` (sets claim_id, claim_host, claim_port, claim_timeline;
+ * fails when there is no well-formed claim).
  */
-export function claimFunctions(spec: ClusterSpec): string {
+export function claimFunctions(spec: ClusterSpec, writeOnly = false): string {
+  const read = [
+    'read_claim() {',
+    '  local line=""',
+    '  [[ -r "$CLAIM" ]] || return 1',
+    '  IFS= read -r line <"$CLAIM" || [[ -n "$line" ]] || return 1',
+    '  [[ "$line" =~ ^([A-Za-z0-9_.-]+)\\ ([A-Za-z0-9_.:-]+)\\ ([0-9]+)\\ ([0-9]+)$ ]] || return 1',
+    '  claim_id=${BASH_REMATCH[1]} claim_host=${BASH_REMATCH[2]} claim_port=${BASH_REMATCH[3]} claim_timeline=${BASH_REMATCH[4]}',
+    '}',
+  ];
   return [
-  `readonly CLAIM=${shellQuote(claimPath(spec))}`,
-  'read_claim() {',
-  '  local line=""',
-  '  [[ -r "$CLAIM" ]] || return 1',
-  '  IFS= read -r line <"$CLAIM" || [[ -n "$line" ]] || return 1',
-  '  [[ "$line" =~ ^([A-Za-z0-9_.-]+)\\ ([A-Za-z0-9_.:-]+)\\ ([0-9]+)\\ ([0-9]+)$ ]] || return 1',
-  '  claim_id=${BASH_REMATCH[1]} claim_host=${BASH_REMATCH[2]} claim_port=${BASH_REMATCH[3]} claim_timeline=${BASH_REMATCH[4]}',
-  '}',
-  'write_claim() {',
-  '  local tmp="$CLAIM.$$.tmp"',
-  '  mkdir -p "${CLAIM%/*}" && (umask 022 && printf \'%s %s %s %s\\n\' "$1" "$2" "$3" "$4" >"$tmp") && mv -f "$tmp" "$CLAIM"',
-  '}',
+    `readonly CLAIM=${shellQuote(claimPath(spec))}`,
+    ...(writeOnly ? [] : read),
+    'write_claim() {',
+    '  local tmp="$CLAIM.$$.tmp"',
+    '  mkdir -p "${CLAIM%/*}" && (umask 022 && printf \'%s %s %s %s\\n\' "$1" "$2" "$3" "$4" >"$tmp") && mv -f "$tmp" "$CLAIM"',
+    '}',
   ].join('\n');
 }

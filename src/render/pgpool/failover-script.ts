@@ -49,7 +49,7 @@ export function renderFailoverScript(spec: ClusterSpec, pool: PgpoolSpec): strin
   const nodeLines = candidates.map(({ index, node }) => `  ${q(`${index} ${node.id} ${node.address.host} ${node.address.port} ${isSynchronous(spec, node) ? 1 : 0}`)}`);
   // Compose: the claim tells a former primary coming back, even after a `down`, who replaced it.
   const claims = usesClusterState(spec);
-  const claimLib = claims ? `\n# The primary claim every PostgreSQL container reads before it starts as a primary.\n${claimFunctions(spec)}\n` : '';
+  const claimLib = claims ? `\n# The primary claim every PostgreSQL container reads before it starts as a primary.\n${claimFunctions(spec, true)}\n` : '';
   const claimWrite = claims
     ? `# Claimed before anything else: a former primary that starts now must find who replaced it.
 timeline=$(ask "$host" "$port" "SELECT ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int")
@@ -68,8 +68,9 @@ ${markerComment('#')}
 # on a tie): WAL is one stream, so that standby holds every commit any other standby confirmed,
 # and the others can follow it. A node already primary (a manual promote got there first) is
 # kept instead. On compose it then claims that node the primary in the shared cluster-state
-# volume (src/render/cluster-state.ts). Then it makes the slots its standbys stream through and checkpoints the new
-# primary (pg_rewind reads the new timeline from its control file). Pgpool ignores the exit status.
+# volume (src/render/cluster-state.ts), makes the slots its standbys stream through and
+# checkpoints the new primary (pg_rewind reads the new timeline from its control file). Pgpool
+# ignores the exit status.
 set -uo pipefail
 
 # psql of any major: PATH, then Debian's and the official images' places.

@@ -18,6 +18,12 @@ function passfileField(value: string | number): string {
 
 const CLAIM_WAIT_SECONDS = 240;
 
+/**
+ * Written after a finished pg_rewind: the data directory is complete though it may have no
+ * backup_manifest (the replica entrypoint's sign of a finished clone).
+ */
+export const REWIND_DONE = 'pgsynth-rewind.done';
+
 /** The constants the shared functions read: the password file, its line's match, the peers. */
 export function peerConstants(spec: ClusterSpec, node: PostgresNodeSpec): string[] {
   const q = shellQuote;
@@ -149,7 +155,8 @@ export function fenceFunction(spec: ClusterSpec): string {
   '    --source-server="host=$host port=$port user=$REPLICATION_ROLE dbname=postgres connect_timeout=5"; then',
   '    die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted and it does not start as a second primary: move its volume aside and clone $host into a new one (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
   '  fi',
-  '  touch "$PGDATA/standby.signal"',
+  '  # pg_rewind removes what the source lacks: backup_manifest too, when the source was never cloned.',
+  `  touch "$PGDATA/${REWIND_DONE}" "$PGDATA/standby.signal"`,
   '  echo "pgsynth: rewound onto $host; starting as its standby"',
   '}',
   '',
@@ -170,11 +177,11 @@ export function fenceFunction(spec: ClusterSpec): string {
   '  fi',
   '  if claimed_elsewhere "$own"; then',
   '    echo "pgsynth: the claim in $CLAIM names $claim_id the primary on timeline $claim_timeline, newer than this node\'s $own: waiting for it to accept writes, then rejoining it"',
-  '    for (( waited = 0; ; waited += 2 )); do',
-  '      find_newer_primary "$own" && break',
-  '      (( waited < CLAIM_WAIT )) ||',
+  '    local deadline=$(( SECONDS + CLAIM_WAIT ))',
+  '    until find_newer_primary "$own"; do',
+  '      (( SECONDS < deadline )) ||',
   '        die "no peer accepted writes on a timeline newer than $own within $CLAIM_WAIT s, and $claim_id holds writes this node lacks, so it does not start as the primary (the container tries again when it restarts). Start $claim_id. Nothing was deleted."',
-  '      echo "pgsynth: waiting for $claim_id ($claim_host:$claim_port) to accept writes ($waited s)"',
+  '      echo "pgsynth: waiting for $claim_id ($claim_host:$claim_port) to accept writes ($(( CLAIM_WAIT - deadline + SECONDS )) s)"',
   '      sleep 2',
   '    done',
   '  elif ! find_newer_primary "$own"; then',

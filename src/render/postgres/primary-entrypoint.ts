@@ -41,8 +41,9 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '# generated postgresql.conf. Nothing here ever deletes data. Arguments are passed on to postgres.',
     ...(peers
       ? [
-          '# After a failover this node, back, asks its peers first: when one was promoted in its place it',
-          '# rejoins as that node\'s standby (pg_rewind) and never serves as a second primary.',
+          '# After a failover this node, back, reads the primary claim and asks its peers first: when',
+          '# another node was promoted in its place it rejoins as that node\'s standby (pg_rewind) and',
+          '# never serves as a second primary.',
         ]
       : []),
     'set -Eeuo pipefail',

@@ -4,7 +4,7 @@ import { shellQuote, shellVariable } from '../shell.js';
 import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
 import { prepareClusterState } from '../cluster-state.js';
-import { fenceFunction, peerConstants, writePassfile } from './fencing-shell.js';
+import { fenceFunction, peerConstants, REWIND_DONE, writePassfile } from './fencing-shell.js';
 import { replicaRole, replicationConninfo } from './replication-conninfo.js';
 
 // The standby container's entrypoint: clone the primary once into an empty data directory, then
@@ -88,8 +88,9 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '',
     'if [[ -f "$PGDATA/PG_VERSION" ]]; then',
     '  # pg_basebackup writes backup_manifest last: without it the clone was cut off midway, and',
-    '  # starting it would replay onto missing files.',
-    '  [[ -f "$PGDATA/backup_manifest" ]] ||',
+    '  # starting it would replay onto missing files. A node rewound onto a peer that was never',
+    `  # cloned lost its backup_manifest to pg_rewind, and has ${REWIND_DONE} instead.`,
+    `  [[ -f "$PGDATA/backup_manifest" || -f "$PGDATA/${REWIND_DONE}" ]] ||`,
     '    die "$PGDATA holds an unfinished clone (PG_VERSION but no backup_manifest). Nothing was deleted: empty it yourself to clone $PRIMARY again."',
     '  # A clone never started yet (backup_label still there) lost its standby.signal to a stop right',
     '  # after pg_basebackup.',

@@ -177,7 +177,7 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
     expect(primary).toContain('if (( BASH_REMATCH[1] > own )); then');
     const single = primary.indexOf('postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null');
     const rewind = primary.indexOf('pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA"');
-    const signal = primary.indexOf('touch "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
+    const signal = primary.indexOf('touch "$PGDATA/pgsynth-rewind.done" "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
     expect(single).toBeGreaterThan(0);
     expect(rewind).toBeGreaterThan(single);
     expect(signal).toBeGreaterThan(rewind);
@@ -192,7 +192,7 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
       // The grace wait and the claim come before the peers are asked; only the branch without a claim elsewhere starts as the primary.
       expect(fence.indexOf('failover_possible')).toBeLessThan(fence.indexOf('if claimed_elsewhere "$own"; then'));
       expect(fence.indexOf('if claimed_elsewhere "$own"; then')).toBeLessThan(fence.indexOf('elif ! find_newer_primary "$own"; then'));
-      expect(fence).toMatch(/find_newer_primary "\$own" && break\n\s+\(\( waited < CLAIM_WAIT \)\) \|\|\n\s+die "no peer accepted writes/);
+      expect(fence).toMatch(/until find_newer_primary "\$own"; do\n\s+\(\( SECONDS < deadline \)\) \|\|\n\s+die "no peer accepted writes/);
       expect(text).toMatch(/^ *claim_primary$/m);
       expect(text).toContain('mkdir -p "${CLAIM%/*}" && (umask 022 && printf \'%s %s %s %s\\n\' "$1" "$2" "$3" "$4" >"$tmp") && mv -f "$tmp" "$CLAIM"');
     }
@@ -216,6 +216,8 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
     expect(replica).not.toMatch(/^ {2}touch "\$PGDATA\/standby.signal"\n {2}echo "pgsynth: starting/m);
     expect(replica).toContain('if [[ -f "$PGDATA/backup_label" && ! -f "$PGDATA/standby.signal" ]]; then touch "$PGDATA/standby.signal"; fi');
     expect(replica).toContain('  fence_former_primary\n');
+    // A node rewound onto a peer never cloned has no backup_manifest (pg_rewind removed it): not an unfinished clone.
+    expect(replica).toContain('  [[ -f "$PGDATA/backup_manifest" || -f "$PGDATA/pgsynth-rewind.done" ]] ||');
     expect(replica).toContain('psql -X -A -t -q -w --dbname="$CONNINFO dbname=postgres"');
     expect(replica).not.toContain('pg_isready');
   });
