@@ -1,6 +1,6 @@
 // The primary's generated entrypoint.sh run by the host's real PostgreSQL, outside Docker: the
 // same script the compose suite runs in containers, here driven into its failure paths.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,28 @@ describe(`the primary entrypoint on the host's PostgreSQL ${host.major}`, () => 
     giveToPostgres(claim());
     server = await startServer('bash', [script], { dataDir: primary.paths.dataDir, logFile: join(root.dir, 'primary.log'), env: env(PASSWORDS), timeoutMs: 60_000 });
     expect(readFileSync(claim(), 'utf8')).toBe(`pg-primary ${primary.address.host} ${primary.address.port} 1\n`);
+  });
+
+  it('an empty data directory is not initialized while the claim names another node (it would be a second, empty primary)', async () => {
+    await stopServer(server!);
+    server = undefined;
+    const kept = `${primary.paths.dataDir}.kept`;
+    renameSync(primary.paths.dataDir, kept);
+    try {
+      mkdirSync(primary.paths.dataDir, { mode: 0o700 });
+      giveToPostgres(primary.paths.dataDir);
+      const replica = spec.postgres[1]!;
+      writeFile(claim(), `pg-replica ${replica.address.host} ${replica.address.port} 2\n`);
+      giveToPostgres(claim());
+      const result = await entrypoint(PASSWORDS);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('is empty, but the claim in');
+      expect(result.stderr).toContain('names pg-replica the primary (timeline 2): an initdb here would start a second, empty primary. Nothing was done');
+      expect(result.stdout).not.toContain('pgsynth: initdb');
+      expect(readdirSync(primary.paths.dataDir)).toEqual([]);
+    } finally {
+      rmSync(primary.paths.dataDir, { recursive: true, force: true });
+      renameSync(kept, primary.paths.dataDir);
+    }
   });
 });
