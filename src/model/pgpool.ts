@@ -131,14 +131,12 @@ export interface PgPoolProps {
    * tie) and makes its replication slots; the other standbys follow it by themselves (their
    * `primary_conninfo` lists every peer with `target_session_attrs=read-write`). A former primary
    * only ever comes back as a standby: under `synth up`, `up` and `synth rejoin` rewind it with
-   * pg_rewind. `manual`: nothing is promoted; `synth promote <node>` does it by hand. Either way
-   * the config keeps naming the *initial* primary; who is primary now is run-time state
-   * (`synth status`).
-   *
-   * On compose the default is `manual`: its entrypoints do not yet fence a restarted old primary,
-   * so a primary container restarted after Pgpool promoted a standby would run as a second
-   * primary. Set `automatic` there only with that understood (docs/running.md).
-   * @default 'automatic' under synth up, 'manual' on compose
+   * pg_rewind; on compose its entrypoint does, guided by the primary claim failover.sh writes
+   * into the shared `cluster-state` volume (docs/running.md, "Failover under compose").
+   * `manual`: nothing is promoted; `synth promote <node>` does it by hand. Either way the config
+   * keeps naming the *initial* primary; who is primary now is run-time state (`synth status`,
+   * the claim on compose).
+   * @default 'automatic'
    */
   readonly failover?: 'automatic' | 'manual';
   /**

@@ -44,6 +44,20 @@ async function replication(c: ComposeCluster, primary: string): Promise<string[]
   return out.split('\n').filter(Boolean);
 }
 
+/** The one node answering as a primary (automatic failover moves it); fails while there is none or more than one. */
+async function primaryNow(c: ComposeCluster): Promise<string> {
+  return eventually(
+    async () => {
+      const primaries: string[] = [];
+      for (const node of c.spec.postgres) if ((await c.psql(node.id, 'SELECT pg_is_in_recovery()').catch(() => '')) === 'f') primaries.push(node.id);
+      if (primaries.length > 1) throw new Error(`two primaries: ${primaries.join(', ')}`);
+      return primaries[0];
+    },
+    'exactly one primary',
+    60_000,
+  );
+}
+
 async function poolNodes(config: ConnConfig): Promise<Array<Record<string, string>>> {
   return sql<Record<string, string>>(config, 'SHOW pool_nodes');
 }
@@ -155,31 +169,59 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
     const [, ...command] = inspected!.Config.Healthcheck.Test; // CMD bash -c '…'
     const inPgpool = (args: string[]) => c.compose(['exec', '-T', 'pgpool', ...args]).then(() => 'ok', () => 'failed');
     expect(await inPgpool(command)).toBe('ok');
-    await c.compose(['stop', 'pg-primary']);
+    // Frozen, not stopped: a stopped primary is failed over within a second or two (automatic, the
+    // default), after which Pgpool serves again. A frozen one accepts TCP but never answers, and
+    // Pgpool's health check gives up on it only after 3 × 5 s timeouts; it is thawed well before.
+    const primary = (await c.containers()).find((s) => s.service === 'pg-primary')!;
+    execFileSync('docker', ['pause', primary.id], { stdio: 'ignore' });
     try {
       expect(await inPgpool(command)).toBe('failed');
-      // What the healthcheck used to be: green with the primary gone.
+      // What the healthcheck used to be: green with the primary unable to answer.
       expect(await inPgpool(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${c.spec.pgpools[0]!.port.listenPort}`])).toBe('ok');
     } finally {
-      await c.compose(['start', 'pg-primary']);
+      execFileSync('docker', ['unpause', primary.id], { stdio: 'ignore' });
     }
     await c.waitHealthy();
     await eventually(async () => (await inPgpool(command)) === 'ok', "Pgpool's healthcheck passing again", 60_000);
+    expect(await primaryNow(c)).toBe('pg-primary');
   }, 180_000);
 
-  it('serves again after a restart of each service, one at a time', async () => {
+  it('serves again after a restart of each service, one at a time, the primary first (it fails over), with every write kept', async () => {
     let id = 100;
-    for (const service of ['pg-primary', 'pg-replica1', 'pg-replica2', 'pgpool', 'haproxy']) {
+    const written: number[] = [];
+    const first = await primaryNow(c);
+    const services = [first, ...c.spec.postgres.map((n) => n.id).filter((n) => n !== first), 'pgpool', 'haproxy'];
+    const failedOver: string[] = [];
+    for (const service of services) {
       const started = Date.now();
+      const primaryBefore = await primaryNow(c);
       await c.compose(['restart', service]);
       await c.waitHealthy();
+      // Restarting the primary's service is a lost primary to Pgpool: another node is primary afterwards, the restarted one its standby.
+      if (service === primaryBefore) {
+        const primaryAfter = await primaryNow(c);
+        expect(primaryAfter, `the primary after restarting ${service}`).not.toBe(service);
+        expect(await c.psql(service, 'SELECT pg_is_in_recovery()')).toBe('t');
+        failedOver.push(`${service} → ${primaryAfter}`);
+      }
       const row = ++id;
       // Pgpool notices a restarted backend on its next health check: sessions may fail until then.
-      await eventually(async () => (await sql(rw, 'INSERT INTO orders VALUES ($1, $2) RETURNING id', [row, service])).length === 1, `a write through HAProxy after restarting ${service}`, 60_000);
+      // ON CONFLICT: a retried insert whose first attempt committed without an answer is no error.
+      const write = async () => {
+        await sql(rw, 'INSERT INTO orders VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [row, service]);
+        return (await sql(rw, 'SELECT count(*)::int AS n FROM orders WHERE id = $1', [row]))[0]?.n === 1;
+      };
+      await eventually(write, `a write through HAProxy after restarting ${service}`, 60_000);
+      written.push(row);
       await eventually(async () => (await sql(ro, 'SELECT count(*)::int AS n FROM orders WHERE id = $1', [row]))[0]?.n === 1, `a read through RO after restarting ${service}`, 30_000);
-      timings.push(`restart ${service} until serving: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      timings.push(`restart ${service}${service === first ? ' (the primary: fails over)' : ''} until serving: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
-    await eventually(async () => (await replication(c, 'pg-primary')).length === 2, 'both standbys streaming', 30_000);
+    timings.push(`failovers by restart: ${failedOver.join(', ')}`);
+    expect(failedOver.length).toBeGreaterThanOrEqual(1);
+    // Exactly one primary, holding every row written before and between the restarts.
+    const primary = await primaryNow(c);
+    expect(Number(await c.psql(primary, `SELECT count(*) FROM orders WHERE id IN (1, 10, ${written.join(', ')})`, 'app'))).toBe(written.length + 2);
+    await eventually(async () => (await replication(c, primary)).filter((r) => r.includes('|streaming|')).length === 2, 'both standbys streaming', 60_000);
   }, 400_000);
 
   it('keeps the data across down and up (the volumes stay), healthy and streaming again', async () => {
@@ -189,7 +231,8 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
     const seconds = await c.up();
     timings.push(`README topology up again on its volumes: ${seconds.toFixed(1)} s`);
     await eventually(async () => (await sql(rw, 'SELECT count(*)::int AS n FROM orders'))[0]?.n === before[0]?.n, 'the same rows after down/up', 60_000);
-    await eventually(async () => (await replication(c, 'pg-primary')).length === 2, 'both standbys streaming', 30_000);
+    const primary = await primaryNow(c);
+    await eventually(async () => (await replication(c, primary)).length === 2, 'both standbys streaming', 30_000);
     // No second initdb or base backup: the logs say the nodes started on their data.
     const { stdout } = await c.compose(['logs', 'pg-primary', 'pg-replica1']);
     expect(stdout).not.toMatch(/initdb \/var|pgsynth: cloning/);
@@ -213,7 +256,8 @@ describe.sequential('README topology under docker-compose (PostgreSQL 15 image f
     const after = await c.containers();
     expect(after.filter((s) => s.id !== before.get(s.service)).map((s) => s.service)).toEqual(['pg-replica2', 'pgpool']);
     expect(await c.psql('pg-replica2', 'SHOW work_mem')).toBe('8MB');
-    await eventually(async () => (await replication(c, 'pg-primary')).length === 2, 'both standbys streaming', 30_000);
+    const primary = await primaryNow(c);
+    await eventually(async () => (await replication(c, primary)).length === 2, 'both standbys streaming', 30_000);
     await eventually(async () => (await sql(rw, "INSERT INTO orders VALUES (500, 'after the change') RETURNING id")).length === 1, 'a write through HAProxy after the change', 60_000);
     await eventually(async () => (await poolNodes(viaPgpool)).every((n) => n.status === 'up'), 'every Pgpool node up', 60_000);
   }, 300_000);

@@ -1,10 +1,13 @@
-// Automatic failover and fencing under docker-compose, for real: the README topology with a
-// synchronous quorum on the Debian-built PostgreSQL 15 image. A writer records every id the server
-// acknowledged through HAProxy RW; the primary container is SIGKILLed; Pgpool's failover.sh
-// promotes a standby; writes resume by themselves with every acknowledged id on the new primary;
-// the other standby follows; the old primary, started again, rejoins as a standby (its entrypoint
-// asks its peers and runs pg_rewind), never as a second primary.
-import { execFileSync } from 'node:child_process';
+// Automatic failover (the default) and fencing under docker-compose, for real: the README topology
+// with a synchronous quorum on the Debian-built PostgreSQL 15 image. A writer records every id the
+// server acknowledged through HAProxy RW; the primary container is SIGKILLed; Pgpool's failover.sh
+// promotes a standby and claims it in the cluster-state volume; writes resume by themselves with
+// every acknowledged id on the new primary; the other standby follows. Then `down` + `up` before
+// the old primary rejoined: the claim keeps it from starting as a primary (it starts first, alone),
+// it waits for the promoted node and rejoins it (pg_rewind). Last, `restart` of the primary's
+// service fails over again, and the restarted node comes back as a standby.
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +15,7 @@ import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
 import { eventually, sleep, sql, workDir, type ConnConfig } from '../e2e/readme-cluster.js';
 import { ComposeCluster, requireDocker, retarget } from './harness.js';
 
+const run = promisify(execFile);
 const NODES = ['pg-primary', 'pg-replica1', 'pg-replica2'] as const;
 
 function failoverCluster(): Cluster {
@@ -19,7 +23,7 @@ function failoverCluster(): Cluster {
   const primary = new Primary(c, 'pg-primary', { hostPort: 5611, database: 'app', synchronousStandbyNames: 'ANY 1 ("pg-replica1", "pg-replica2")' });
   const r1 = new Replica(c, 'pg-replica1', { primary, hostPort: 5612 });
   const r2 = new Replica(c, 'pg-replica2', { primary, hostPort: 5613 });
-  const pgpool = new PgPool(c, 'pgpool', { backends: [primary, r1, r2], hostPort: 9999, numInitChildren: 16, maxPool: 2, failover: 'automatic' });
+  const pgpool = new PgPool(c, 'pgpool', { backends: [primary, r1, r2], hostPort: 9999, numInitChildren: 16, maxPool: 2 });
   new Haproxy(c, 'haproxy', { upstream: pgpool, readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 } });
   return c;
 }
@@ -29,11 +33,10 @@ class Writer {
   readonly acked: number[] = [];
   readonly sentAt: number[] = [];
   readonly ackedAt: number[] = [];
-  private nextId = 1;
   private running = true;
   private readonly done: Promise<void>;
 
-  constructor(private readonly config: ConnConfig, maxMs = 150_000) {
+  constructor(private readonly config: ConnConfig, maxMs = 150_000, private nextId = 1) {
     this.done = this.loop(Date.now() + maxMs);
   }
 
@@ -76,6 +79,7 @@ class Writer {
 
 describe.sequential('automatic failover and fencing under docker-compose (PostgreSQL 15 image from Debian packages)', () => {
   let c: ComposeCluster;
+  let image = '';
   let writer: Writer | undefined;
   let newPrimary = '';
   let killedAt = 0;
@@ -102,7 +106,7 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
   }
 
   beforeAll(async () => {
-    const image = requireDocker();
+    image = requireDocker();
     c = new ComposeCluster(await retarget(failoverCluster(), image), workDir('pgsynth-compose-failover-'));
     c.synth();
     c.writeEnv();
@@ -177,23 +181,31 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
     expect(await c.psql(other, 'SELECT pg_is_in_recovery()')).toBe('t');
   }, 200_000);
 
-  it('started again, the old primary rejoins as a standby of the new one (pg_rewind), never a second primary', async () => {
-    await c.compose(['start', 'pg-primary']);
-    await eventually(async () => (await c.psql('pg-primary', 'SELECT pg_is_in_recovery()').catch(() => '')) === 't', 'pg-primary answering as a standby', 120_000);
+  it('down and up before the old primary rejoined: exactly one primary, the promoted node, with every acknowledged id; the old primary is its standby on the new timeline', async () => {
+    expect(c.spec.pgpools[0]!.failover).toBe('automatic');
+    // The old primary has not run since the SIGKILL: its volume still says primary on timeline 1.
+    await c.compose(['down'], 180_000);
+    expect(await c.containers()).toEqual([]);
+    const { stdout: claimBefore } = await run('docker', ['run', '--rm', '-v', `${c.project}_cluster-state:/s:ro`, image, 'cat', '/s/primary']);
+    expect(claimBefore).toMatch(new RegExp(`^${newPrimary} ${newPrimary} 5432 2\\n$`));
+    const started = Date.now();
+    // up starts pg-primary first (Pgpool waits for it to be healthy): the claim holds it back until the promoted node runs.
+    await c.compose(['up', '-d'], 300_000);
+    await c.waitHealthy(240_000);
+    console.log(`compose down/up after a failover: healthy again in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const r = await roles();
     expect(Object.keys(r).filter((id) => r[id] === 'f')).toEqual([newPrimary]);
     await eventually(async () => (await streaming(newPrimary)).includes('pg-primary'), `pg-primary streaming from ${newPrimary}`, 60_000);
+    expect(await c.psql('pg-primary', "SELECT received_tli FROM pg_stat_wal_receiver")).toBe('2');
     const { stdout } = await c.compose(['logs', 'pg-primary']);
+    expect(stdout).toContain(`names ${newPrimary} the primary on timeline 2, newer than this node's 1: waiting for it to accept writes, then rejoining it`);
     expect(stdout).toContain(`pgsynth: ${newPrimary} is the primary on timeline 2, this node last ran as primary on timeline 1: rejoining as its standby (pg_rewind)`);
     expect(stdout).not.toContain('starting as the primary');
-    // Every acknowledged id reaches it, and it refuses writes.
+    // Every acknowledged id on the serving primary and on the rejoined node, which refuses writes.
     const ids = [...writer!.acked];
+    expect(Number(await c.psql(newPrimary, `SELECT count(*) FROM acked WHERE id = ANY('{${ids.join(',')}}'::int[])`, 'app'))).toBe(ids.length);
     await eventually(async () => Number(await c.psql('pg-primary', `SELECT count(*) FROM acked WHERE id = ANY('{${ids.join(',')}}'::int[])`, 'app')) === ids.length, 'every acknowledged id on pg-primary', 30_000);
     await expect(sql(c.app(c.hostPort('pg-primary')), 'INSERT INTO acked VALUES (-1)')).rejects.toThrow(/read-only transaction/);
-    // up -d with every service running again: depends_on (pg-primary healthy) is met by the
-    // rejoined standby, and Pgpool attaches it again once it streams (auto_failback).
-    await c.compose(['up', '-d'], 120_000);
-    await c.waitHealthy(120_000);
     const viaPgpool = c.app(c.spec.pgpools[0]!.port.hostPort);
     await eventually(
       async () => {
@@ -204,5 +216,40 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
       90_000,
     );
     console.log(`compose failover: old primary back as a standby ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
-  }, 300_000);
+  }, 400_000);
+
+  it("docker compose restart of the primary's service: Pgpool fails over, one primary afterwards with every acknowledged write, the restarted node its standby, the cluster healthy", async () => {
+    const rw = c.app(c.spec.haproxies[0]!.readWrite.port.hostPort);
+    const restarted = newPrimary;
+    const writes = new Writer(rw, 120_000, Math.max(...writer!.acked) + 1_000);
+    writer = writes;
+    await eventually(async () => writes.acked.length >= 20, '20 acknowledged writes before the restart', 60_000);
+    const started = Date.now();
+    await c.compose(['restart', restarted], 120_000);
+    const after = writes.acked.length;
+    await eventually(async () => writes.acked.length >= after + 20, '20 more acknowledged writes after the restart', 90_000);
+    await writes.stop();
+    await c.waitHealthy(180_000);
+    console.log(`compose restart of the primary ${restarted}: healthy again in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    let r: Record<string, string> = {};
+    await eventually(async () => {
+      r = await roles();
+      return Object.keys(r).length === NODES.length;
+    }, 'every node answering', 60_000);
+    const primaries = Object.keys(r).filter((id) => r[id] === 'f');
+    expect(primaries).toHaveLength(1);
+    const current = primaries[0]!;
+    expect(current).not.toBe(restarted);
+    const { stdout } = await c.compose(['logs', restarted]);
+    expect(stdout).toContain('waiting up to 16 s for its failover first');
+    expect(stdout).toMatch(new RegExp(`pgsynth: ${current} is the primary on timeline 3, this node last ran as primary on timeline 2: rejoining as its standby`));
+    for (const id of NODES.filter((n) => n !== current)) {
+      await eventually(async () => (await streaming(current)).includes(id), `${id} streaming from ${current}`, 60_000);
+    }
+    const ids = [...writes.acked];
+    expect(Number(await c.psql(current, `SELECT count(*) FROM acked WHERE id = ANY('{${ids.join(',')}}'::int[])`, 'app'))).toBe(ids.length);
+    const { stdout: claim } = await c.compose(['exec', '-T', current, 'cat', '/var/lib/pgsynth/cluster-state/primary']);
+    expect(claim).toBe(`${current} ${current} 5432 3\n`);
+    newPrimary = current;
+  }, 400_000);
 });

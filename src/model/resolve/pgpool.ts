@@ -40,9 +40,9 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
     srCheckPeriod: p.props.srCheckPeriod,
     healthCheck: p.props.healthCheck,
     searchPrimaryNodeTimeout: p.props.searchPrimaryNodeTimeout,
-    failover: failoverOf(ctx, p),
+    failover: failoverOf(p),
     checkUser,
-    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index, failoverOf(ctx, p))),
+    backends: p.props.backends.map((b, index) => backendSpec(ctx, b, index, failoverOf(p))),
     poolHba: pgpoolHba(ctx),
     // pool_hba.conf asks for scram, which Pgpool checks against pool_passwd: every application role
     // needs a line there, and Pgpool reads its check role's password from it too.
@@ -55,9 +55,9 @@ function pgpoolSpec(ctx: ResolveContext, p: PgPool): PgpoolSpec {
 }
 
 /** One backend_* entry: a cluster node as this target reaches it, or an explicit address as given. */
-/** Automatic under synth up, which fences a returning primary; manual on compose, whose entrypoints do not yet. */
-function failoverOf(ctx: ResolveContext, p: PgPool): PgpoolSpec['failover'] {
-  return p.props.failover ?? (ctx.target === 'compose' ? 'manual' : 'automatic');
+/** Automatic on both targets: synth up and the compose entrypoints fence a returning primary. */
+function failoverOf(p: PgPool): PgpoolSpec['failover'] {
+  return p.props.failover ?? 'automatic';
 }
 
 function backendSpec(ctx: ResolveContext, b: PgPool['props']['backends'][number], index: number, failover: PgpoolSpec['failover']): PgpoolBackendSpec {

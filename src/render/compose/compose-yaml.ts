@@ -3,6 +3,7 @@ import type { ClusterSpec } from '../../model/spec.js';
 import { MARKER_TEXT } from '../marker.js';
 import { composeSecrets } from './secrets.js';
 import { backupService, backupVolumes, withBackup } from './backup-service.js';
+import { CLUSTER_STATE_VOLUME, usesClusterState } from '../cluster-state.js';
 import { dataVolumeName, haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
 
 // docker-compose.yml: only `services`, `volumes` and `networks`, no `version:` and no top-level
@@ -64,7 +65,9 @@ export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string
     configHashes[id] === undefined ? service : { ...service, labels: { [CONFIG_HASH_LABEL]: configHashes[id] } };
   const doc = new Document({
     services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
-    volumes: Object.fromEntries([...spec.postgres.map(dataVolumeName), ...backupVolumes(spec)].map((name) => [name, {}])),
+    volumes: Object.fromEntries(
+      [...spec.postgres.map(dataVolumeName), ...(usesClusterState(spec) ? [CLUSTER_STATE_VOLUME] : []), ...backupVolumes(spec)].map((name) => [name, {}]),
+    ),
     networks: { [spec.network.name]: network(spec) },
     ...(composeSecrets(spec) ? { secrets: composeSecrets(spec) } : {}),
   });

@@ -3,6 +3,7 @@ import type { ClusterSpec, HaproxySpec, PgpoolSpec, PostgresNodeSpec, RoleSpec }
 import { shellQuote } from '../shell.js';
 import { BOOTSTRAP_DONE } from '../postgres/primary-init-script.js';
 import { serviceMounts } from './layout.js';
+import { CLUSTER_STATE_DIR, CLUSTER_STATE_VOLUME, usesClusterState } from '../cluster-state.js';
 import { composeShellSecret, serviceSecrets } from './secrets.js';
 
 // One compose service per node of the spec. Secrets appear only as ${VAR} references that
@@ -71,6 +72,11 @@ export function dataVolumeName(node: PostgresNodeSpec): string {
   return `${node.id}-data`;
 }
 
+/** The cluster-state volume (the primary claim), mounted read-write where the claim is read or written. */
+function clusterStateMount(spec: ClusterSpec): string[] {
+  return usesClusterState(spec) ? [`${CLUSTER_STATE_VOLUME}:${CLUSTER_STATE_DIR}`] : [];
+}
+
 /** `$$` is how a compose file writes a `$` it must not interpolate: the shell of the check expands it. */
 function binPath(spec: ClusterSpec): string {
   return `PATH=${shellQuote(`/usr/lib/postgresql/${spec.postgresVersion}/bin`)}:$$PATH`;
@@ -111,11 +117,14 @@ export function postgresService(spec: ClusterSpec, node: PostgresNodeSpec): Comp
     entrypoint: ['bash', `${node.paths.configDir}/entrypoint.sh`],
     ...secretsOf(spec, roles),
     ports: [published(spec, node.port.hostPort, node.port.containerPort)],
-    volumes: [`${dataVolumeName(node)}:${node.paths.dataDir}`, ...mounts(spec, node.id)],
+    volumes: [`${dataVolumeName(node)}:${node.paths.dataDir}`, ...clusterStateMount(spec), ...mounts(spec, node.id)],
     networks: [spec.network.name],
     shm_size: '256m',
     healthcheck: postgresHealthcheck(spec, node),
-    ...(node.replica ? { depends_on: healthy([node.replica.upstreamId]) } : {}),
+    // Started, not healthy: after a failover the node promoted may be this replica, and the initial
+    // primary then waits for it (its claim) before it is healthy. A replica to clone waits in its
+    // entrypoint for whichever peer accepts writes.
+    ...(node.replica ? { depends_on: { [node.replica.upstreamId]: { condition: 'service_started' as const } } } : {}),
     // SIGINT is the fast shutdown (SIGTERM's smart shutdown waits for every client to leave).
     stop_signal: 'SIGINT',
     stop_grace_period: '60s',
@@ -169,7 +178,7 @@ export function pgpoolService(spec: ClusterSpec, pool: PgpoolSpec): ComposeServi
     // The replication role's password lets failover.sh promote a standby and make its slots.
     ...secretsOf(spec, [...pool.poolPasswdRoles, pool.pcp.user, ...(pool.failover === 'automatic' ? [spec.roles.replication] : [])]),
     ports,
-    volumes: mounts(spec, pool.id),
+    volumes: [...(pool.failover === 'automatic' ? clusterStateMount(spec) : []), ...mounts(spec, pool.id)],
     networks: [spec.network.name],
     healthcheck: pgpoolHealthcheck(spec, pool),
     ...(Object.keys(dependencies).length ? { depends_on: dependencies } : {}),

@@ -2,6 +2,7 @@ import type { ClusterSpec, PgpoolSpec, RoleSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { AS_POSTGRES_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets } from '../container-shell.js';
 import { shellQuote } from '../shell.js';
+import { prepareClusterState, usesClusterState } from '../cluster-state.js';
 import { failoverPassfile } from './failover-script.js';
 
 // The script Pgpool-II's container starts with. pool_passwd and pcp.conf hold secrets, so they
@@ -38,12 +39,14 @@ function poolPasswdLines(roles: RoleSpec[]): string {
 }
 
 /** Started as root (an image without a USER): make the runtime folders postgres's, then run as postgres. */
-function asPostgres(): string {
+function asPostgres(spec: ClusterSpec, claims: boolean): string {
+  // failover.sh writes the primary claim into the cluster-state volume.
+  const state = claims ? `\n${prepareClusterState(spec).join('\n')}` : '';
   return `
 ${AS_POSTGRES_FUNCTION}
 if [[ "$(id -u)" == 0 ]]; then
   mkdir -p "$runtime_dir" "$log_dir"
-  chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"
+  chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"${state}
   as_postgres bash "\${BASH_SOURCE[0]}" "$@"
 fi
 `;
@@ -90,7 +93,7 @@ ${LOAD_SECRETS_FUNCTION}
 ${loadSecrets(variables)}
 
 ${requireVariables(variables)}
-${spec.target === 'compose' ? asPostgres() : ''}
+${spec.target === 'compose' ? asPostgres(spec, automatic && usesClusterState(spec)) : ''}
 umask 077
 mkdir -p "$runtime_dir" "$log_dir" || {
   echo "pgsynth: cannot create $runtime_dir or $log_dir as $(id -un); Pgpool-II needs to write there" >&2

@@ -3,6 +3,7 @@ import { parseStandbyNames, standbyNameMatches } from '../../model/standby-names
 import { markerComment } from '../marker.js';
 import { sqlLiteral } from '../postgres/sql-text.js';
 import { shellQuote } from '../shell.js';
+import { claimFunctions, usesClusterState } from '../cluster-state.js';
 import { pgpoolRuntimeDir } from './entrypoint.js';
 
 // Pgpool-II's failover_command. Pgpool runs it (under /bin/sh, exit status ignored) for every
@@ -46,6 +47,19 @@ export function renderFailoverScript(spec: ClusterSpec, pool: PgpoolSpec): strin
     return node ? [{ index: b.index, node }] : [];
   });
   const nodeLines = candidates.map(({ index, node }) => `  ${q(`${index} ${node.id} ${node.address.host} ${node.address.port} ${isSynchronous(spec, node) ? 1 : 0}`)}`);
+  // Compose: the claim tells a former primary coming back, even after a `down`, who replaced it.
+  const claims = usesClusterState(spec);
+  const claimLib = claims ? `\n# The primary claim every PostgreSQL container reads before it starts as a primary.\n${claimFunctions(spec, true)}\n` : '';
+  const claimWrite = claims
+    ? `# Claimed before anything else: a former primary that starts now must find who replaced it.
+timeline=$(ask "$host" "$port" "SELECT ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int")
+if [[ "$timeline" =~ ^[0-9]+$ ]] && write_claim "$id" "$host" "$port" "$timeline"; then
+  log "claimed $id the primary on timeline $timeline in $CLAIM"
+else
+  log "could not write the primary claim $CLAIM for $id"
+fi
+`
+    : '';
   const slotLines = candidates.map(({ index, node }) => `  [${index}]=${q(slotsSql(node.member?.slotsWhenPrimary ?? []))}`);
   return `#!/usr/bin/env bash
 ${markerComment('#')}
@@ -53,8 +67,10 @@ ${markerComment('#')}
 # When the primary is lost it promotes the standby that received the most WAL (a synchronous one
 # on a tie): WAL is one stream, so that standby holds every commit any other standby confirmed,
 # and the others can follow it. A node already primary (a manual promote got there first) is
-# kept instead. Then it makes the slots its standbys stream through and checkpoints the new
-# primary (pg_rewind reads the new timeline from its control file). Pgpool ignores the exit status.
+# kept instead. On compose it then claims that node the primary in the shared cluster-state
+# volume (src/render/cluster-state.ts), makes the slots its standbys stream through and
+# checkpoints the new primary (pg_rewind reads the new timeline from its control file). Pgpool
+# ignores the exit status.
 set -uo pipefail
 
 # psql of any major: PATH, then Debian's and the official images' places.
@@ -73,7 +89,7 @@ ${slotLines.join('\n')}
 )
 
 log() { printf 'pgsynth failover: %s\\n' "$*" >&2; }
-
+${claimLib}
 # One value from one node, or nothing when it does not answer.
 ask() {
   psql -X -A -t -q -w -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U "$ROLE" -d postgres -c "$3" 2>/dev/null
@@ -123,7 +139,7 @@ if [[ -z "$chosen" ]]; then
 fi
 
 read -r index id host port _ <<<"$chosen"
-# Slots first: a synchronous commit on the new primary waits until a standby streams through one.
+${claimWrite}# Slots first: a synchronous commit on the new primary waits until a standby streams through one.
 if ! ask "$host" "$port" "\${SLOTS_SQL[$index]}" >/dev/null; then
   log "could not make the replication slots on $id: its standbys cannot stream until they exist"
 fi

@@ -1,9 +1,10 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
+import { prepareClusterState } from '../cluster-state.js';
 import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { renderBootstrapSql } from './bootstrap-sql.js';
-import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
+import { fenceFunction, peerConstants, writePassfile } from './fencing-shell.js';
 import { nodeTitle } from './node-title.js';
 import { BOOTSTRAP_DONE } from './primary-init-script.js';
 
@@ -40,8 +41,9 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '# generated postgresql.conf. Nothing here ever deletes data. Arguments are passed on to postgres.',
     ...(peers
       ? [
-          '# After a failover this node, back, asks its peers first: when one was promoted in its place it',
-          '# rejoins as that node\'s standby (pg_rewind) and never serves as a second primary.',
+          '# After a failover this node, back, reads the primary claim and asks its peers first: when',
+          '# another node was promoted in its place it rejoins as that node\'s standby (pg_rewind) and',
+          '# never serves as a second primary.',
         ]
       : []),
     'set -Eeuo pipefail',
@@ -58,7 +60,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     DIE_FUNCTION,
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
-    ...(peers ? [FENCE_FUNCTION] : []),
+    ...(peers ? [fenceFunction(spec)] : []),
     '',
     loadSecrets(passwords),
     'mkdir -p "$PGDATA"',
@@ -68,7 +70,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
     '  mkdir -p "$PGHOST"',
     '  if [[ "$(stat -c %U "$PGHOST")" != postgres ]]; then chown postgres:postgres "$PGHOST"; fi',
-    ...(peers ? ['  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi'] : []),
+    ...(peers ? ['  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi', ...prepareClusterState(spec)] : []),
     '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
     'fi',
     '',
@@ -80,6 +82,14 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     '    die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to initialize it."',
     `  [[ -n "\${${passwordVar}:-}" ]] || die ${q(`${passwordVar} is not set or empty: it holds the password of the superuser '${superuser.name}'.`)}`,
     `  [[ "$${passwordVar}" != *[$'\\n\\r']* ]] || die ${q(`${passwordVar} contains a line break, which initdb's password file cannot hold.`)}`,
+    ...(peers
+      ? [
+          '  # Another node claimed the primary: an initdb here would start a second, empty primary.',
+          '  if read_claim && [[ "$claim_id" != "$SELF_ID" ]]; then',
+          '    die "$PGDATA is empty, but the claim in $CLAIM names $claim_id the primary (timeline $claim_timeline): an initdb here would start a second, empty primary. Nothing was done: restore this node\'s volume, or clone $claim_id into it (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
+          '  fi',
+        ]
+      : []),
     '  echo "pgsynth: initdb $PGDATA"',
     '  # The password reaches initdb through a pipe, never a command line or a file.',
     `  initdb --username=${q(superuser.name)} --pwfile=<(printf '%s\\n' "$${passwordVar}") --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8`,
@@ -90,6 +100,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
       ? [
           '# A fresh data directory has no peer that could have replaced it.',
           'if (( ! fresh )); then fence_former_primary; fi',
+          'claim_primary',
           '# A standby holds the bootstrap as the primary it follows replicated it.',
           'if [[ -f "$PGDATA/standby.signal" && ! -f "$DONE" ]]; then touch "$DONE"; fi',
           '',

@@ -3,7 +3,8 @@ import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { nodeTitle } from './node-title.js';
-import { FENCE_FUNCTION, peerConstants, writePassfile } from './fencing-shell.js';
+import { prepareClusterState } from '../cluster-state.js';
+import { fenceFunction, peerConstants, REWIND_DONE, writePassfile } from './fencing-shell.js';
 import { replicaRole, replicationConninfo } from './replication-conninfo.js';
 
 // The standby container's entrypoint: clone the primary once into an empty data directory, then
@@ -70,7 +71,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     DIE_FUNCTION,
     AS_POSTGRES_FUNCTION,
     LOAD_SECRETS_FUNCTION,
-    FENCE_FUNCTION,
+    fenceFunction(spec),
     '',
     loadSecrets([passwordVar]),
     'mkdir -p "$PGDATA"',
@@ -79,6 +80,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  chmod 0700 "$PGDATA"',
     "  find \"$PGDATA\" \\! -user postgres -exec chown postgres:postgres '{}' +",
     '  if [[ -e "$PASSFILE" ]]; then chown postgres:postgres "$PASSFILE"; fi',
+    ...prepareClusterState(spec),
     '  as_postgres bash "${BASH_SOURCE[0]}" "$@"',
     'fi',
     '',
@@ -86,8 +88,9 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '',
     'if [[ -f "$PGDATA/PG_VERSION" ]]; then',
     '  # pg_basebackup writes backup_manifest last: without it the clone was cut off midway, and',
-    '  # starting it would replay onto missing files.',
-    '  [[ -f "$PGDATA/backup_manifest" ]] ||',
+    '  # starting it would replay onto missing files. A node rewound onto a peer that was never',
+    `  # cloned lost its backup_manifest to pg_rewind, and has ${REWIND_DONE} instead.`,
+    `  [[ -f "$PGDATA/backup_manifest" || -f "$PGDATA/${REWIND_DONE}" ]] ||`,
     '    die "$PGDATA holds an unfinished clone (PG_VERSION but no backup_manifest). Nothing was deleted: empty it yourself to clone $PRIMARY again."',
     '  # A clone never started yet (backup_label still there) lost its standby.signal to a stop right',
     '  # after pg_basebackup.',
@@ -95,6 +98,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  # Without standby.signal this node was promoted (failover): it stays the primary unless a peer',
     '  # is the primary on a newer timeline, which it then rejoins as a standby.',
     '  fence_former_primary',
+    '  claim_primary',
     '  echo "pgsynth: starting on the data in $PGDATA ($([[ -f "$PGDATA/standby.signal" ]] && echo standby || echo primary))"',
     'elif [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]]; then',
     '  # Whichever peer accepts writes: the initial primary, or the node promoted after it was lost.',

@@ -58,6 +58,8 @@ describe('docker-compose.yml of the README example', () => {
     expect(primary).not.toHaveProperty('depends_on');
     expect(primary.volumes).toEqual([
       'pg-primary-data:/var/lib/postgresql/data',
+      // The primary claim (src/render/cluster-state.ts), shared with the other nodes and Pgpool.
+      'cluster-state:/var/lib/pgsynth/cluster-state',
       './pg-primary:/etc/pgsynth:ro',
     ]);
     expect(primary.environment).toEqual({
@@ -83,15 +85,16 @@ describe('docker-compose.yml of the README example', () => {
     });
   });
 
-  it('starts each replica through its entrypoint once the primary is healthy', () => {
+  it('starts each replica through its entrypoint once the primary started: after a failover the initial primary waits for the replica promoted', () => {
     const replica = service('pg-replica1');
     expect(replica).toMatchObject({
       entrypoint: ['bash', '/etc/pgsynth/entrypoint.sh'],
-      depends_on: { 'pg-primary': { condition: 'service_healthy' } },
+      depends_on: { 'pg-primary': { condition: 'service_started' } },
       environment: { SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD') },
     });
     expect(replica.volumes).toEqual([
       'pg-replica1-data:/var/lib/postgresql/data',
+      'cluster-state:/var/lib/pgsynth/cluster-state',
       './pg-replica1:/etc/pgsynth:ro',
     ]);
     // entrypoint.sh runs `postgres -D "$PGDATA" -c config_file=… "$@"`: a compose command would
@@ -112,6 +115,8 @@ describe('docker-compose.yml of the README example', () => {
         SHOP_APP_PASSWORD: SECRET_REF('SHOP_APP_PASSWORD'),
         SHOP_PGPOOL_PASSWORD: SECRET_REF('SHOP_PGPOOL_PASSWORD'),
         SHOP_PCP_PASSWORD: SECRET_REF('SHOP_PCP_PASSWORD'),
+        // failover.sh promotes over libpq as the replication role (automatic failover, the default).
+        SHOP_REPLICATION_PASSWORD: SECRET_REF('SHOP_REPLICATION_PASSWORD'),
       },
       // A session, not a TCP connect: Pgpool accepts connections while every session fails.
       healthcheck: {
@@ -119,6 +124,8 @@ describe('docker-compose.yml of the README example', () => {
       },
       stop_signal: 'SIGINT',
       volumes: [
+        // failover.sh writes the primary claim there after a promotion.
+        'cluster-state:/var/lib/pgsynth/cluster-state',
         './pgpool:/etc/pgpool2:ro',
       ],
     });
@@ -134,8 +141,8 @@ describe('docker-compose.yml of the README example', () => {
     });
   });
 
-  it('declares one data volume per PostgreSQL node and the network with its subnet', () => {
-    expect(compose.volumes).toEqual({ 'pg-primary-data': {}, 'pg-replica1-data': {}, 'pg-replica2-data': {} });
+  it('declares one data volume per PostgreSQL node, the cluster-state volume and the network with its subnet', () => {
+    expect(compose.volumes).toEqual({ 'pg-primary-data': {}, 'pg-replica1-data': {}, 'pg-replica2-data': {}, 'cluster-state': {} });
     expect(compose.networks).toEqual({ 'shop-net': { driver: 'bridge', ipam: { config: [{ subnet: spec.network.subnet }] } } });
   });
 
@@ -154,6 +161,7 @@ describe('docker-compose.yml of the README example', () => {
       { path: 'pgpool/pgpool.conf', mountedAt: '/etc/pgpool2/pgpool.conf' },
       { path: 'pgpool/pool_hba.conf', mountedAt: '/etc/pgpool2/pool_hba.conf' },
       { path: 'pgpool/entrypoint.sh', mountedAt: '/etc/pgpool2/entrypoint.sh' },
+      { path: 'pgpool/failover.sh', mountedAt: '/etc/pgpool2/failover.sh' },
       { path: 'haproxy/haproxy.cfg', mountedAt: '/usr/local/etc/haproxy/haproxy.cfg' },
     ]);
     // Each service's folder is mounted whole (a file replaced by rename would stay invisible to a
@@ -270,8 +278,8 @@ describe('docker-compose.yml with secretFiles: passwords as compose secrets, not
     expect(parsed.secrets).toEqual(Object.fromEntries(s.secrets.map(({ env }) => [env, { file: `./secrets/${env}` }])));
     expect(parsed.services['pg-replica1']!.secrets).toEqual(['SHOP_REPLICATION_PASSWORD']);
     expect(parsed.services['pg-replica1']!.environment).toEqual({ SHOP_REPLICATION_PASSWORD_FILE: '/run/secrets/SHOP_REPLICATION_PASSWORD' });
-    // No replication password: compose fails over by hand unless failover: 'automatic' (then failover.sh needs it).
-    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD']);
+    // The replication password: failover.sh promotes with it (automatic failover, the default).
+    expect(parsed.services['pgpool']!.secrets).toEqual(['SHOP_APP_PASSWORD', 'SHOP_PGPOOL_PASSWORD', 'SHOP_PCP_PASSWORD', 'SHOP_REPLICATION_PASSWORD']);
     expect(parsed.services['haproxy']!.secrets).toEqual(['SHOP_HAPROXY_STATS_PASSWORD']);
     // No value, no ${VAR} reference to .env anywhere.
     expect(text).not.toMatch(/\$\{[A-Z_]+:\?/);

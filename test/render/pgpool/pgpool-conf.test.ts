@@ -42,7 +42,7 @@ describe('pgpool.conf of the README example (compose)', () => {
       'backend_port0 = 5432',
       'backend_weight0 = 1',
       "backend_data_directory0 = '/var/lib/postgresql/data'",
-      "backend_flag0 = 'DISALLOW_TO_FAILOVER'",
+      "backend_flag0 = 'ALLOW_TO_FAILOVER'",
       "backend_application_name0 = 'pg-primary'",
       "backend_hostname1 = 'pg-replica1'",
       'backend_port1 = 5432',
@@ -91,8 +91,8 @@ describe('pgpool.conf of the README example (compose)', () => {
       health_check_database: "'postgres'",
       health_check_max_retries: '2',
       health_check_retry_delay: '1',
-      // compose defaults to manual failover: its entrypoints do not yet fence a returning primary
-      failover_command: "''",
+      // automatic on compose too: its entrypoints fence a returning primary (the primary claim)
+      failover_command: "'bash /etc/pgpool2/failover.sh %d %P'",
       failover_on_backend_error: 'off',
       search_primary_node_timeout: '10',
     });
@@ -101,7 +101,7 @@ describe('pgpool.conf of the README example (compose)', () => {
     expect(s.get('auto_failback')).toBe('on');
   });
 
-  it('fails over automatically under synth up, on compose when asked, and never with failover: manual', () => {
+  it('fails over automatically by default on both targets, and never with failover: manual', () => {
     const cluster = (failover?: 'automatic' | 'manual') => {
       const c = new Cluster({ name: 'shop', postgresVersion: 15 });
       const primary = new Primary(c, 'pg-primary', { hostPort: 5611, database: 'app' });
@@ -116,7 +116,9 @@ describe('pgpool.conf of the README example (compose)', () => {
     const local = conf(cluster(), 'local');
     expect(local.get('failover_command')).toBe("'bash /tmp/pgsynth-failover-conf/pgpool/failover.sh %d %P'");
     expect(local.get('backend_flag0')).toBe("'ALLOW_TO_FAILOVER'");
-    expect(conf(cluster('automatic'), 'compose').get('failover_command')).toBe("'bash /etc/pgpool2/failover.sh %d %P'");
+    expect(conf(cluster(), 'compose').get('failover_command')).toBe("'bash /etc/pgpool2/failover.sh %d %P'");
+    expect(conf(cluster(), 'compose').get('backend_flag0')).toBe("'ALLOW_TO_FAILOVER'");
+    expect(conf(cluster('manual'), 'compose').get('failover_command')).toBe("''");
     const manual = conf(cluster('manual'), 'local');
     expect(manual.get('failover_command')).toBe("''");
     expect(manual.get('backend_flag0')).toBe("'DISALLOW_TO_FAILOVER'");

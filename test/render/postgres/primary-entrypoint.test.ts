@@ -1,6 +1,6 @@
 // The primary's generated entrypoint.sh run by the host's real PostgreSQL, outside Docker: the
 // same script the compose suite runs in containers, here driven into its failure paths.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ describe(`the primary entrypoint on the host's PostgreSQL ${host.major}`, () => 
   let server: RunningServer | undefined;
 
   const env = (extra: Record<string, string>) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG'))), ...extra });
+  const claim = () => join(spec.localDir, 'cluster-state', 'primary');
   const entrypoint = (extra: Record<string, string>) => run('bash', [script], { env: env(extra), postgres: true, timeoutMs: 60_000 });
 
   beforeAll(async () => {
@@ -104,6 +105,63 @@ describe(`the primary entrypoint on the host's PostgreSQL ${host.major}`, () => 
     server = await startServer('bash', [script], { dataDir: primary.paths.dataDir, logFile: join(root.dir, 'primary.log'), env: env(PASSWORDS), timeoutMs: 60_000 });
     expect(server.log().slice(before)).not.toMatch(/pgsynth: (initdb|bootstrap)/);
     // Fencing: it last ran as a primary, so it asked its peer (nothing listens there) first.
-    expect(server.log().slice(before)).toContain('pgsynth: no peer is a primary on a newer timeline than 1 (or none answers): starting as the primary');
+    expect(server.log().slice(before)).toContain('pgsynth: no peer is a primary on a newer timeline than 1 (or none answers) and no claim names another node: starting as the primary');
+    // Started as the primary, it claims so (src/render/cluster-state.ts), atomically and readable by every container.
+    expect(readFileSync(claim(), 'utf8')).toBe(`pg-primary ${primary.address.host} ${primary.address.port} 1\n`);
+    expect(statSync(claim()).mode & 0o777).toBe(0o644);
+    expect(readdirSync(dirname(claim()))).toEqual(['primary']);
+  });
+
+  it('a claim naming another node on a newer timeline keeps it from starting as the primary, even with no peer running, and deletes nothing', async () => {
+    await stopServer(server!);
+    server = undefined;
+    const replica = spec.postgres[1]!;
+    writeFile(claim(), `pg-replica ${replica.address.host} ${replica.address.port} 2\n`);
+    giveToPostgres(claim());
+    const before = readdirSync(primary.paths.dataDir).sort();
+    // The generated wait is 240 s: shortened here so that the refusal shows within the test.
+    const shortWait = join(root.dir, 'entrypoint-short-wait.sh');
+    writeFile(shortWait, readFileSync(script, 'utf8').replace('readonly CLAIM_WAIT=240', 'readonly CLAIM_WAIT=4'), 0o755);
+    const result = await run('bash', [shortWait], { env: env(PASSWORDS), postgres: true, timeoutMs: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`pgsynth: the claim in ${claim()} names pg-replica the primary on timeline 2, newer than this node's 1: waiting for it to accept writes, then rejoining it`);
+    expect(result.stderr).toContain('pgsynth: no peer accepted writes on a timeline newer than 1 within 4 s, and pg-replica holds writes this node lacks, so it does not start as the primary');
+    expect(result.stdout + result.stderr).not.toContain('starting as the primary');
+    expect(existsSync(join(primary.paths.dataDir, 'postmaster.pid'))).toBe(false);
+    expect(readdirSync(primary.paths.dataDir).sort()).toEqual(before);
+    expect(existsSync(join(primary.paths.dataDir, 'standby.signal'))).toBe(false);
+    // The claim is left as it was: only a node starting as the primary writes it.
+    expect(readFileSync(claim(), 'utf8')).toBe(`pg-replica ${replica.address.host} ${replica.address.port} 2\n`);
+  });
+
+  it('a claim naming itself, or another node on an older timeline, lets it start as the primary again', async () => {
+    const replica = spec.postgres[1]!;
+    writeFile(claim(), `pg-replica ${replica.address.host} ${replica.address.port} 1\n`);
+    giveToPostgres(claim());
+    server = await startServer('bash', [script], { dataDir: primary.paths.dataDir, logFile: join(root.dir, 'primary.log'), env: env(PASSWORDS), timeoutMs: 60_000 });
+    expect(readFileSync(claim(), 'utf8')).toBe(`pg-primary ${primary.address.host} ${primary.address.port} 1\n`);
+  });
+
+  it('an empty data directory is not initialized while the claim names another node (it would be a second, empty primary)', async () => {
+    await stopServer(server!);
+    server = undefined;
+    const kept = `${primary.paths.dataDir}.kept`;
+    renameSync(primary.paths.dataDir, kept);
+    try {
+      mkdirSync(primary.paths.dataDir, { mode: 0o700 });
+      giveToPostgres(primary.paths.dataDir);
+      const replica = spec.postgres[1]!;
+      writeFile(claim(), `pg-replica ${replica.address.host} ${replica.address.port} 2\n`);
+      giveToPostgres(claim());
+      const result = await entrypoint(PASSWORDS);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('is empty, but the claim in');
+      expect(result.stderr).toContain('names pg-replica the primary (timeline 2): an initdb here would start a second, empty primary. Nothing was done');
+      expect(result.stdout).not.toContain('pgsynth: initdb');
+      expect(readdirSync(primary.paths.dataDir)).toEqual([]);
+    } finally {
+      rmSync(primary.paths.dataDir, { recursive: true, force: true });
+      renameSync(kept, primary.paths.dataDir);
+    }
   });
 });

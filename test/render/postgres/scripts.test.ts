@@ -174,15 +174,35 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
 
   it('asks only when standby.signal is missing, rejoins a newer timeline with single-user recovery then pg_rewind, and refuses on a failed rewind', () => {
     expect(primary).toContain('[[ -f "$PGDATA/standby.signal" ]] && return 0');
-    expect(primary).toContain('if (( timeline > own )); then');
+    expect(primary).toContain('if (( BASH_REMATCH[1] > own )); then');
     const single = primary.indexOf('postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null');
     const rewind = primary.indexOf('pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA"');
-    const signal = primary.indexOf('touch "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
+    const signal = primary.indexOf('touch "$PGDATA/pgsynth-rewind.done" "$PGDATA/standby.signal"\n  echo "pgsynth: rewound onto');
     expect(single).toBeGreaterThan(0);
     expect(rewind).toBeGreaterThan(single);
     expect(signal).toBeGreaterThan(rewind);
     expect(primary).toContain('die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted');
     expect(primary).not.toMatch(/rm -rf|rm -r /);
+  });
+
+  it('reads the primary claim first: a claim naming another node on a newer timeline means wait for a newer primary, never start as one', () => {
+    for (const text of [primary, replica]) {
+      expect(text).toContain("readonly CLAIM=/var/lib/pgsynth/cluster-state/primary");
+      const fence = text.slice(text.indexOf('fence_former_primary() {'));
+      // The grace wait and the claim come before the peers are asked; only the branch without a claim elsewhere starts as the primary.
+      expect(fence.indexOf('failover_possible')).toBeLessThan(fence.indexOf('if claimed_elsewhere "$own"; then'));
+      expect(fence.indexOf('if claimed_elsewhere "$own"; then')).toBeLessThan(fence.indexOf('elif ! find_newer_primary "$own"; then'));
+      expect(fence).toMatch(/until find_newer_primary "\$own"; do\n\s+\(\( SECONDS < deadline \)\) \|\|\n\s+die "no peer accepted writes/);
+      expect(text).toMatch(/^ *claim_primary$/m);
+      expect(text).toContain('mkdir -p "${CLAIM%/*}" && (umask 022 && printf \'%s %s %s %s\\n\' "$1" "$2" "$3" "$4" >"$tmp") && mv -f "$tmp" "$CLAIM"');
+    }
+    expect(primary).toContain('readonly SELF_ID=pg-primary SELF_HOST=pg-primary SELF_PORT=5432');
+    expect(primary).toContain('readonly PROMOTERS=(pgpool:9999)');
+    // Defaults: period 1 + 2 retries × 1 s, doubled, plus 10.
+    expect(primary).toContain('readonly FAILOVER_GRACE=16');
+    // A fresh initdb is refused while another node holds the claim.
+    expect(primary.indexOf('if read_claim && [[ "$claim_id" != "$SELF_ID" ]]; then')).toBeLessThan(primary.indexOf('initdb --username'));
+    expect(primary.indexOf('if (( ! fresh )); then fence_former_primary; fi\nclaim_primary')).toBeGreaterThan(0);
   });
 
   it("the primary skips it on its first start (fresh initdb), runs it before the bootstrap and writes the replication password file", () => {
@@ -196,6 +216,8 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
     expect(replica).not.toMatch(/^ {2}touch "\$PGDATA\/standby.signal"\n {2}echo "pgsynth: starting/m);
     expect(replica).toContain('if [[ -f "$PGDATA/backup_label" && ! -f "$PGDATA/standby.signal" ]]; then touch "$PGDATA/standby.signal"; fi');
     expect(replica).toContain('  fence_former_primary\n');
+    // A node rewound onto a peer never cloned has no backup_manifest (pg_rewind removed it): not an unfinished clone.
+    expect(replica).toContain('  [[ -f "$PGDATA/backup_manifest" || -f "$PGDATA/pgsynth-rewind.done" ]] ||');
     expect(replica).toContain('psql -X -A -t -q -w --dbname="$CONNINFO dbname=postgres"');
     expect(replica).not.toContain('pg_isready');
   });
