@@ -40,7 +40,7 @@ describe('a Backup on the compose target', () => {
     expect(backup!.user).toBe('postgres');
     expect(backup!.command).toEqual(['bash', '/etc/pgsynth/backup.sh']);
     expect(backup!.ports).toBeUndefined();
-    expect(Object.keys(compose.volumes)).toEqual(['pg-primary-data', 'pg-replica1-data', 'shop-pgbackrest', 'pg-primary-run']);
+    expect(Object.keys(compose.volumes)).toEqual(['pg-primary-data', 'pg-replica1-data', 'cluster-state', 'shop-pgbackrest', 'pg-primary-run']);
   });
 
   it('gives pgBackRest the passphrase in its own variable, from .env, on every service that runs it', () => {
