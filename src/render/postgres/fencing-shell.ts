@@ -69,6 +69,9 @@ export function writePassfile(spec: ClusterSpec): string[] {
 }
 
 /** Asks a peer, as the replication role: `standby`, or `primary TIMELINE`; nothing when it does not answer. */
+/** A standby answers when its server started (seconds since the epoch); a primary answers nothing. */
+const STANDBY_SINCE_SQL = 'SELECT extract(epoch FROM pg_catalog.pg_postmaster_start_time())::bigint WHERE pg_catalog.pg_is_in_recovery()';
+
 const ASK_SQL =
   "SELECT CASE WHEN pg_catalog.pg_is_in_recovery() THEN 'standby' ELSE 'primary ' || ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int END";
 
@@ -128,19 +131,30 @@ export function fenceFunction(spec: ClusterSpec): string {
   '  read_claim && [[ "$claim_id" != "$SELF_ID" ]] && (( claim_timeline > $1 ))',
   '}',
   '',
-  '# Whether a Pgpool that would promote a standby in place of this node runs, and a standby answers.',
-  '# A standby busy losing its primary may not answer at once: asked three times, a second apart.',
+  '# Whether a failover may replace this node: a Pgpool that would promote a standby answers, or a',
+  '# standby has been running since before this node stopped (a restart, not a cold start: that',
+  '# Pgpool may be busy failing this node over and not answer). A standby busy losing its primary',
+  '# may not answer at once: asked three times, a second apart.',
   'failover_possible() {',
-  '  local pool peer attempt',
+  '  local pool peer attempt since reachable answered answers',
+  '  local stopped; stopped=$(date -d "$(LC_ALL=C pg_controldata "$PGDATA" | sed -n "s/^pg_control last modified: *//p")" +%s 2>/dev/null || echo 0)',
   '  for pool in "${PROMOTERS[@]}"; do',
-  '    timeout 2 bash -c "exec 3<>/dev/tcp/${pool%:*}/${pool##*:}" 2>/dev/null || continue',
+  '    reachable=0',
+  '    timeout 2 bash -c "exec 3<>/dev/tcp/${pool%:*}/${pool##*:}" 2>/dev/null && reachable=1',
   '    for (( attempt = 1; attempt <= 3; attempt++ )); do',
+  '      answered=0 answers=',
   '      for peer in "${PEERS[@]}"; do',
-  `        [[ "$(ask_peer "\${peer%:*}" "\${peer##*:}" ${shellQuote(ASK_SQL)})" == standby ]] && return 0`,
+  `        since=$(ask_peer "\${peer%:*}" "\${peer##*:}" ${shellQuote(STANDBY_SINCE_SQL)})`,
+  '        answers+=" $peer:${since:-no answer}"',
+  '        [[ "$since" =~ ^[0-9]+$ ]] || continue',
+  '        answered=1',
+  '        if (( reachable || since < stopped )); then return 0; fi',
   '      done',
+  '      (( answered )) && break',
   '      sleep 1',
   '    done',
-  '    echo "pgsynth: $pool runs but no standby answered: no failover can replace this node"',
+  '    if (( reachable )); then echo "pgsynth: $pool runs but no standby answered: no failover can replace this node"',
+  '    else echo "pgsynth: $pool does not answer and no standby ran while this node was stopped ($stopped; standbys since:$answers): no failover replaces it"; fi',
   '  done',
   '  return 1',
   '}',
