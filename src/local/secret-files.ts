@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ClusterSpec } from '../model/spec.js';
 import { writeOwnedFile } from '../process/files.js';
 import type { RunAs } from '../process/run-as.js';
@@ -6,9 +5,10 @@ import { replicaPassfile } from '../render/postgres/replication-conninfo.js';
 import { pgpoolFiles } from './config-files.js';
 import { secretValue, type LocalSecrets } from './secrets.js';
 
-// The only files that hold passwords, all 0600 inside the local directory: the replicas'
-// passfile (primary_conninfo names it), Pgpool's pool_passwd and pcp.conf, and the PCP
-// password file pcp_attach_node reads.
+// Files holding passwords that no generated script writes, 0600 inside the local directory: the
+// replicas' passfile (primary_conninfo names it) and the PCP password file synth's own
+// pcp_attach_node reads. Pgpool's pool_passwd, pcp.conf and failover.pgpass are written by its
+// entrypoint.sh, the same script the compose target runs (pgpool-service.ts).
 
 /** A field of .pgpass / .pcppass: `:` and `\` are escaped with a backslash. */
 function passField(value: string | number): string {
@@ -25,16 +25,8 @@ export function writeSecretFiles(spec: ClusterSpec, secrets: LocalSecrets, runAs
     if (node.member) writeOwnedFile(replicaPassfile(spec, node), replicationLine, runAs, 0o600);
   }
   for (const pool of spec.pgpools) {
-    const files = pgpoolFiles(pool.paths.configDir);
-    // SCRAM towards the backends needs the password itself: TEXT entries, never md5.
-    const poolPasswd = pool.poolPasswdRoles.map((role) => `${role.name}:TEXT${secretValue(secrets, role.passwordEnv)}\n`).join('');
-    writeOwnedFile(files.poolPasswd, poolPasswd, runAs, 0o600);
     const pcpUser = pool.pcp.user;
-    const pcpPassword = secretValue(secrets, pcpUser.passwordEnv);
-    const md5 = createHash('md5').update(pcpPassword).digest('hex');
-    writeOwnedFile(files.pcp, `${pcpUser.name}:${md5}\n`, runAs, 0o600);
-    const pcpPass = ['127.0.0.1', pool.pcp.port, pcpUser.name, pcpPassword].map(passField).join(':');
-    writeOwnedFile(files.pcpPass, `${pcpPass}\n`, undefined, 0o600);
-    writeOwnedFile(files.failoverPass, replicationLine, runAs, 0o600);
+    const pcpPass = ['127.0.0.1', pool.pcp.port, pcpUser.name, secretValue(secrets, pcpUser.passwordEnv)].map(passField).join(':');
+    writeOwnedFile(pgpoolFiles(pool.paths.configDir).pcpPass, `${pcpPass}\n`, undefined, 0o600);
   }
 }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { showPoolNodes, type PoolNode } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';
+import { pgpoolRuntimeDir, renderPgpoolEntrypoint } from '../../src/render/pgpool/index.js';
+import { toAddressPlan } from '../support/address-plan.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
 
@@ -68,6 +70,22 @@ describe('README topology under startLocalCluster', () => {
     expect(local.urls.primary).toBe(`postgresql://app@127.0.0.1:${ports.primary}/app`);
     expect(local.urls.haproxyRw).toBe(`postgresql://app@127.0.0.1:${ports.rw}/app`);
     expect(Object.keys(local.urls.replicas)).toEqual([...REPLICAS]);
+  });
+
+  test('2a Pgpool runs the entrypoint.sh the compose target renders for it, modulo the address plan', async () => {
+    const pool = local.spec.pgpools[0]!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(pool.paths.configDir, 'entrypoint.sh'), 'utf8');
+    // Automatic failover is a local-only input for now (compose gets it with a shared state volume).
+    const composePool = { ...compose.pgpools[0]!, failover: pool.failover };
+    expect(ran).toBe(toAddressPlan(renderPgpoolEntrypoint(compose, composePool), compose, local.spec));
+    expect(readFileSync(pool.paths.logFile, 'utf8')).toContain(`pgsynth starts pgpool: bash ${pool.paths.configDir}/entrypoint.sh`);
+    // The process synth up recorded is the pgpool the script exec'd, with the files the script wrote.
+    const status = await localStatus(cluster, { localDir, env: {} });
+    const pid = status.services.find((s) => s.id === 'pgpool')!.pid!;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toContain(`${pgpoolRuntimeDir(pool)}/pcp.conf`);
+    expect(readFileSync(join(pgpoolRuntimeDir(pool), 'pool_passwd'), 'utf8')).toContain(`app:TEXT${local.passwords.app}\n`);
   });
 
   test('2 Pgpool connects; SHOW pool_nodes has every node up and one primary', async () => {
