@@ -3,13 +3,14 @@
  * host's PostgreSQL, Pgpool-II and HAProxy (versions read from the binaries) on 127.0.0.1. One cluster for the whole file; the
  * tests that stop nodes come last.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { showPoolNodes, type PoolNode } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';
 import { pgpoolRuntimeDir, renderPgpoolEntrypoint } from '../../src/render/pgpool/index.js';
+import { renderPrimaryInitScript } from '../../src/render/postgres/index.js';
 import { toAddressPlan } from '../support/address-plan.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
@@ -86,6 +87,15 @@ describe('README topology under startLocalCluster', () => {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     expect(argv).toContain(`${pgpoolRuntimeDir(pool)}/pcp.conf`);
     expect(readFileSync(join(pgpoolRuntimeDir(pool), 'pool_passwd'), 'utf8')).toContain(`app:TEXT${local.passwords.app}\n`);
+  });
+
+  test('2b the bootstrap synth up ran is the init.sh the compose target renders, modulo the address plan', () => {
+    const primary = local.spec.postgres.find((n) => n.id === 'pg-primary')!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(primary.paths.configDir, 'init.sh'), 'utf8');
+    expect(ran).toBe(toAddressPlan(renderPrimaryInitScript(compose, compose.postgres.find((n) => n.id === 'pg-primary')!), compose, local.spec));
+    // Its last line ran: the marker compose's healthcheck waits for.
+    expect(existsSync(join(primary.paths.dataDir, 'pgsynth-bootstrap.done'))).toBe(true);
   });
 
   test('2 Pgpool connects; SHOW pool_nodes has every node up and one primary', async () => {

@@ -27,7 +27,8 @@ export function toAddressPlan(text: string, from: ClusterSpec, to: ClusterSpec):
     // Several compose paths are one folder (/var/run/pgpool): the runtime folder inside it by name.
     pairs.set(pgpoolRuntimeDir(pool), pgpoolRuntimeDir(other));
   }
-  pairs.set(`(${from.target})`, `(${to.target})`);
+  // Titles name the target: "(compose)", "(PostgreSQL 15, compose)".
+  pairs.set(`${from.target})`, `${to.target})`);
   // Longest first, so /a/b is replaced before /a; one pass, so a replacement is never replaced again.
   const keys = [...pairs.keys()].filter((k) => k !== '' && k !== pairs.get(k)).sort((a, b) => b.length - a.length);
   if (keys.length === 0) return text;

@@ -42,8 +42,8 @@ function asPostgres(): string {
   return `
 ${AS_POSTGRES_FUNCTION}
 if [[ "$(id -u)" == 0 ]]; then
-  mkdir -p "$log_dir"
-  mkdir -p -m 0700 "$runtime_dir"
+  mkdir -p "$runtime_dir" "$log_dir"
+  chmod 0700 "$runtime_dir"
   chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"
   as_postgres bash "\${BASH_SOURCE[0]}" "$@"
 fi
