@@ -1,8 +1,11 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
-import { writeOwnedFile } from '../process/files.js';
-import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../process/postgres.js';
+import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
+import { baseBackup, startPostgres, waitForStreaming } from '../process/postgres.js';
+import { runTool } from '../process/run-as.js';
+import { PG_BIN_VARIABLE } from '../render/container-shell.js';
+import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
 import { postgresConfigFile } from './config-files.js';
 import { rejoinAsStandby } from './rejoin.js';
 import { removeDir, type LocalRuntime } from './runtime.js';
@@ -10,30 +13,29 @@ import { removeDir, type LocalRuntime } from './runtime.js';
 // PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
 // A data directory with PG_VERSION is a made one: `up` after `down` starts it as it is.
 
+/** The generated scripts' input naming the toolchain's PostgreSQL binaries (they default to Debian's). */
+export function postgresBinEnv(ctx: LocalRuntime): Record<string, string> {
+  return { [PG_BIN_VARIABLE]: ctx.toolchain.postgres.binDir };
+}
+
 export function isInitialized(dataDir: string): boolean {
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-/** initdb with the superuser's password from its secret, through a 0600 file removed right after. */
+/**
+ * initdb by initdb.sh, the primary entrypoint's initdb lines (the compose target's): the
+ * superuser's password reaches it in its environment and initdb through a pipe, never a file.
+ */
 async function initdb(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
-  const superuser = ctx.spec.roles.superuser;
-  const pwfile = join(node.paths.configDir, '.initdb-password');
-  writeOwnedFile(pwfile, `${ctx.password(superuser.passwordEnv)}\n`, ctx.runAs, 0o600);
+  const script = join(node.paths.configDir, 'initdb.sh');
+  writeOwnedFile(script, renderInitdbScript(ctx.spec, node), ctx.runAs, 0o755);
+  makeOwnedDir(node.paths.dataDir, ctx.runAs);
+  const variable = initdbVariable(ctx.spec);
   try {
-    await initPrimary({
-      binDir: ctx.toolchain.postgres.binDir,
-      dataDir: node.paths.dataDir,
-      superuser: superuser.name,
-      passwordFile: pwfile,
-      runAs: ctx.runAs,
-      // A throwaway development cluster: seconds saved on every fresh start.
-      noSync: true,
-    });
+    await runTool('bash', [script], { runAs: ctx.runAs, env: { ...postgresBinEnv(ctx), [variable]: ctx.password(variable) }, timeoutMs: 120_000 });
   } catch (error) {
     removeDir(node.paths.dataDir);
     throw error;
-  } finally {
-    removeDir(pwfile);
   }
 }
 

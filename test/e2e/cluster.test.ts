@@ -10,7 +10,7 @@ import { showPoolNodes, type PoolNode } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';
 import { pgpoolRuntimeDir, renderPgpoolEntrypoint } from '../../src/render/pgpool/index.js';
-import { renderPrimaryInitScript } from '../../src/render/postgres/index.js';
+import { renderPrimaryEntrypoint, renderPrimaryInitScript } from '../../src/render/postgres/index.js';
 import { toAddressPlan } from '../support/address-plan.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
@@ -96,6 +96,15 @@ describe('README topology under startLocalCluster', () => {
     expect(ran).toBe(toAddressPlan(renderPrimaryInitScript(compose, compose.postgres.find((n) => n.id === 'pg-primary')!), compose, local.spec));
     // Its last line ran: the marker compose's healthcheck waits for.
     expect(existsSync(join(primary.paths.dataDir, 'pgsynth-bootstrap.done'))).toBe(true);
+  });
+
+  test('2c the initdb synth up ran is the compose primary entrypoint\'s initdb, but for the local --no-sync --locale=C', () => {
+    const primary = local.spec.postgres.find((n) => n.id === 'pg-primary')!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(primary.paths.configDir, 'initdb.sh'), 'utf8');
+    const block = ran.slice(ran.indexOf('if [[ ! -f "$PGDATA/PG_VERSION" ]]'), ran.lastIndexOf('\nfi\n') + 4).replace(' --no-sync --locale=C', '');
+    expect(block.split('\n').length).toBeGreaterThan(5);
+    expect(renderPrimaryEntrypoint(compose, compose.postgres.find((n) => n.id === 'pg-primary')!)).toContain(block.replace(/\nfi\n$/, '\n'));
   });
 
   test('2 Pgpool connects; SHOW pool_nodes has every node up and one primary', async () => {
