@@ -2,9 +2,10 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
-import { baseBackup, startPostgres, waitForStreaming } from '../process/postgres.js';
+import { startPostgres, waitForStreaming } from '../process/postgres.js';
 import { runTool } from '../process/run-as.js';
 import { PG_BIN_VARIABLE } from '../render/container-shell.js';
+import { renderCloneScript } from '../render/postgres/clone-shell.js';
 import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
 import { postgresConfigFile } from './config-files.js';
 import { rejoinAsStandby } from './rejoin.js';
@@ -91,29 +92,18 @@ export function moveAside(ctx: LocalRuntime, node: PostgresNodeSpec): void {
 }
 
 /**
- * pg_basebackup from the node that is primary now, without -R: the rendered postgresql.conf
- * already lists the peers, the slot and the passfile, so no password lands in
+ * clone.sh, the replica entrypoint's clone lines (the compose target's): pg_basebackup from the
+ * peer that accepts writes (`source` runs as the primary), without -R: the rendered
+ * postgresql.conf lists the peers, the slot and the passfile, so no password lands in
  * postgresql.auto.conf.
  */
 async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: PostgresNodeSpec): Promise<void> {
-  const member = node.member;
-  if (!member) throw new Error(`${node.path} has no primary to clone`);
   await ctx.progress.step(`base backup ${node.id} from ${source.id}`, async () => {
+    const script = join(node.paths.configDir, 'clone.sh');
+    writeOwnedFile(script, renderCloneScript(ctx.spec, node), ctx.runAs, 0o755);
+    makeOwnedDir(node.paths.dataDir, ctx.runAs);
     try {
-      await baseBackup({
-        binDir: ctx.toolchain.postgres.binDir,
-        dataDir: node.paths.dataDir,
-        host: source.address.host,
-        port: source.address.port,
-        user: ctx.spec.roles.replication.name,
-        password: ctx.password(ctx.spec.roles.replication.passwordEnv),
-        applicationName: member.applicationName,
-        ...(member.slotName ? { slot: member.slotName } : {}),
-        writeRecoveryConf: false,
-        runAs: ctx.runAs,
-        noSync: true,
-      });
-      writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+      await runTool('bash', [script], { runAs: ctx.runAs, env: postgresBinEnv(ctx), timeoutMs: 300_000 });
     } catch (error) {
       removeDir(node.paths.dataDir); // Only what this base backup itself wrote.
       throw error;

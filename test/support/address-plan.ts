@@ -2,30 +2,26 @@ import type { ClusterSpec } from '../../src/model/spec.js';
 import { pgpoolRuntimeDir } from '../../src/render/pgpool/index.js';
 
 /**
- * `text` rendered for `from` rewritten to `to`'s address plan: every path of every service (by
- * id), the target's name and the Pgpool-II version replaced. What is left different after this is
- * logic that differs between the targets, which a startup script must not have.
+ * `text`, rendered for service `id` of `from`, rewritten to `to`'s address plan: the service's
+ * paths (containers share paths such as /var/lib/postgresql/data, so only its own), the target's
+ * name and the Pgpool-II version replaced. What is left different after this is logic that
+ * differs between the targets, which a startup script must not have.
  */
-export function toAddressPlan(text: string, from: ClusterSpec, to: ClusterSpec): string {
+export function toAddressPlan(text: string, from: ClusterSpec, to: ClusterSpec, id: string): string {
   const pairs = new Map<string, string>();
-  const addPaths = (a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined) => {
-    for (const [key, value] of Object.entries(a ?? {})) {
-      const other = b?.[key];
-      if (typeof value === 'string' && typeof other === 'string') pairs.set(value, other);
-    }
-  };
-  for (const kind of ['postgres', 'pgpools', 'haproxies'] as const) {
-    for (const service of from[kind]) {
-      const other = (to[kind] as readonly { id: string; paths: object }[]).find((s) => s.id === service.id);
-      addPaths(service.paths as unknown as Record<string, unknown>, other?.paths as Record<string, unknown> | undefined);
-    }
+  const find = (spec: ClusterSpec) => [...spec.postgres, ...spec.pgpools, ...spec.haproxies].find((s) => s.id === id);
+  const source = find(from);
+  const target = find(to);
+  if (!source || !target) throw new Error(`no service ${id} in both specs`);
+  const targetPaths = target.paths as Record<string, unknown>;
+  for (const [key, value] of Object.entries(source.paths)) {
+    const other = targetPaths[key];
+    if (typeof value === 'string' && typeof other === 'string') pairs.set(value, other);
   }
-  for (const pool of from.pgpools) {
-    const other = to.pgpools.find((p) => p.id === pool.id);
-    if (!other) continue;
-    pairs.set(`Pgpool-II ${pool.version}`, `Pgpool-II ${other.version}`);
+  if (source.kind === 'pgpool' && target.kind === 'pgpool') {
+    pairs.set(`Pgpool-II ${source.version}`, `Pgpool-II ${target.version}`);
     // Several compose paths are one folder (/var/run/pgpool): the runtime folder inside it by name.
-    pairs.set(pgpoolRuntimeDir(pool), pgpoolRuntimeDir(other));
+    pairs.set(pgpoolRuntimeDir(source), pgpoolRuntimeDir(target));
   }
   // Titles name the target: "(compose)", "(PostgreSQL 15, compose)".
   pairs.set(`${from.target})`, `${to.target})`);

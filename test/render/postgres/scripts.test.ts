@@ -7,6 +7,7 @@ import { renderPrimaryEntrypoint } from '../../../src/render/postgres/primary-en
 import { renderPrimaryInitScript } from '../../../src/render/postgres/primary-init-script.js';
 import { renderInitdbScript } from '../../../src/render/postgres/initdb-shell.js';
 import { renderPassfileScript } from '../../../src/render/postgres/passfile-script.js';
+import { renderCloneScript } from '../../../src/render/postgres/clone-shell.js';
 import { renderReplicaEntrypoint } from '../../../src/render/postgres/replica-entrypoint.js';
 import { shellQuote } from '../../../src/render/shell.js';
 import { requireProgram } from '../../support/binaries.js';
@@ -29,7 +30,12 @@ function scripts(spec: ClusterSpec): Array<{ name: string; text: string }> {
         ]
       : [{ name: `${spec.id} ${spec.target} ${node.id}`, text: renderReplicaEntrypoint(spec, node) }]),
     // synth up's scripts made of the entrypoints' lines.
-    ...(node.member ? [{ name: `${spec.id} ${spec.target} ${node.id} passfile.sh`, text: renderPassfileScript(spec, node) }] : []),
+    ...(node.member
+      ? [
+          { name: `${spec.id} ${spec.target} ${node.id} passfile.sh`, text: renderPassfileScript(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} clone.sh`, text: renderCloneScript(spec, node) },
+        ]
+      : []),
   ]);
 }
 
