@@ -4,20 +4,15 @@ import type { PostgresNodeSpec } from '../model/spec.js';
 import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
 import { startPostgres, waitForStreaming } from '../process/postgres.js';
 import { runTool } from '../process/run-as.js';
-import { PG_BIN_VARIABLE } from '../render/container-shell.js';
 import { renderCloneScript } from '../render/postgres/clone-shell.js';
 import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
 import { postgresConfigFile } from './config-files.js';
 import { rejoinAsStandby } from './rejoin.js';
+import { postgresBinEnv } from './script-env.js';
 import { removeDir, type LocalRuntime } from './runtime.js';
 
 // PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
 // A data directory with PG_VERSION is a made one: `up` after `down` starts it as it is.
-
-/** The generated scripts' input naming the toolchain's PostgreSQL binaries (they default to Debian's). */
-export function postgresBinEnv(ctx: LocalRuntime): Record<string, string> {
-  return { [PG_BIN_VARIABLE]: ctx.toolchain.postgres.binDir };
-}
 
 export function isInitialized(dataDir: string): boolean {
   return existsSync(join(dataDir, 'PG_VERSION'));
@@ -116,7 +111,7 @@ async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: Post
  * ran as a primary (a failover left it behind), else started as it is; its primary_conninfo
  * finds the primary among its peers.
  */
-export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean; rewind?: boolean }): Promise<void> {
+export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean }): Promise<void> {
   if (options.primaryFresh && isInitialized(node.paths.dataDir) && !ctx.running(node.id)) {
     // A standby of an earlier primary cannot follow a new one (another system identifier).
     moveAside(ctx, node);
@@ -124,7 +119,9 @@ export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, p
   if (!isInitialized(node.paths.dataDir)) {
     removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
     await cloneFrom(ctx, node, primary);
-  } else if (options.rewind || !existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+  } else if (!existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+    // Only a node that last ran as a primary is rewound, as on compose (fence_former_primary): a
+    // standby follows the new timeline by itself.
     await rejoinAsStandby(ctx, node, primary);
   }
   await ensureStarted(ctx, node);

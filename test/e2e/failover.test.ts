@@ -3,7 +3,7 @@
  * every id the server acknowledged through HAProxy's read-write port; afterwards exactly one node
  * is primary and every acknowledged id is on it. Real PostgreSQL 15, Pgpool-II and HAProxy.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -319,8 +319,13 @@ describe('losing standbys and Pgpool-II', () => {
       const r = await roles();
       return r.primaries.length === 1 && r.primaries[0] !== old ? r.primaries[0] : undefined;
     }, 'a new primary', 30_000);
-    const again = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' } });
+    const lines: string[] = [];
+    const again = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' }, log: (line) => lines.push(line) });
     expect(again.alreadyRunning).toBe(false);
+    // Rewound by rewind.sh, the entrypoints' fence_former_primary.
+    expect(lines.some((line) => line.includes(`rejoin ${old} as a standby of ${now} (pg_rewind)`)), lines.join('\n')).toBe(true);
+    const oldSpec = local.spec.postgres.find((n) => n.id === old)!;
+    expect(readFileSync(join(oldSpec.paths.configDir, 'rewind.sh'), 'utf8')).toContain('\nfence_former_primary\n');
     expect(await expectOnePrimaryAndFollowers()).toBe(now);
     await expectHealed(now);
   }, 120_000);

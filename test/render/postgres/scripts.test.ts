@@ -8,6 +8,7 @@ import { renderPrimaryInitScript } from '../../../src/render/postgres/primary-in
 import { renderInitdbScript } from '../../../src/render/postgres/initdb-shell.js';
 import { renderPassfileScript } from '../../../src/render/postgres/passfile-script.js';
 import { renderCloneScript } from '../../../src/render/postgres/clone-shell.js';
+import { renderRewindScript } from '../../../src/render/postgres/rewind-script.js';
 import { renderReplicaEntrypoint } from '../../../src/render/postgres/replica-entrypoint.js';
 import { shellQuote } from '../../../src/render/shell.js';
 import { requireProgram } from '../../support/binaries.js';
@@ -34,6 +35,7 @@ function scripts(spec: ClusterSpec): Array<{ name: string; text: string }> {
       ? [
           { name: `${spec.id} ${spec.target} ${node.id} passfile.sh`, text: renderPassfileScript(spec, node) },
           { name: `${spec.id} ${spec.target} ${node.id} clone.sh`, text: renderCloneScript(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} rewind.sh`, text: renderRewindScript(spec, node) },
         ]
       : []),
   ]);
