@@ -3,7 +3,7 @@ import type { ClusterSpec } from '../model/spec.js';
 import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
 import type { RunAs } from '../process/run-as.js';
 import { renderHaproxyCfg } from '../render/haproxy/index.js';
-import { renderFailoverScript, renderPgpoolConf, renderPoolHbaConf } from '../render/pgpool/index.js';
+import { renderFailoverScript, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolHbaConf } from '../render/pgpool/index.js';
 import { renderPgHbaConf, renderPostgresqlConf } from '../render/postgres/index.js';
 
 // The rendered configuration of every service, written into its configDir on each `up` so a
@@ -17,13 +17,10 @@ export function pgpoolFiles(configDir: string) {
   return {
     config: join(configDir, 'pgpool.conf'),
     hba: join(configDir, 'pool_hba.conf'),
-    // Pgpool opens pool_passwd relative to pgpool.conf (`pool_passwd = 'pool_passwd'`).
-    poolPasswd: join(configDir, 'pool_passwd'),
-    pcp: join(configDir, 'pcp.conf'),
+    /** The compose target's entrypoint, run as the Pgpool process: it writes pool_passwd, pcp.conf and failover.pgpass. */
+    entrypoint: join(configDir, 'entrypoint.sh'),
     /** For pcp_attach_node, run as the invoking user: `host:port:user:password`. */
     pcpPass: join(configDir, 'pcppass'),
-    /** The replication role's password for failover.sh (promote, slots), as a libpq password file. */
-    failoverPass: join(configDir, 'failover.pgpass'),
     failoverScript: join(configDir, 'failover.sh'),
   };
 }
@@ -48,6 +45,7 @@ export function writeConfigFiles(spec: ClusterSpec, runAs: RunAs): void {
     writeOwnedFile(files.config, renderPgpoolConf(spec, pool), runAs, 0o644);
     writeOwnedFile(files.hba, renderPoolHbaConf(spec, pool), runAs, 0o644);
     writeOwnedFile(files.failoverScript, renderFailoverScript(spec, pool), runAs, 0o755);
+    writeOwnedFile(files.entrypoint, renderPgpoolEntrypoint(spec, pool), runAs, 0o755);
   }
   for (const proxy of spec.haproxies) {
     // HAProxy runs as the invoking user: its folder stays ours.

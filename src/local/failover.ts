@@ -160,7 +160,7 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   }
   if (ctx.running(id)) await stopOneService(ctx, id);
   if (options.reclone) moveAside(ctx, node);
-  await ensureStandby(ctx, node, primary.node, { primaryFresh: false, rewind: true });
+  await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
   await waitReplicasStreaming(ctx, primary.node, [node]);
   // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
   await dropStaleSlots(ctx, node);

@@ -1,17 +1,20 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgpoolSpec } from '../model/spec.js';
-import { showPoolNodes, startPgpool, waitForPoolNodes } from '../process/pgpool.js';
-import { isAlive } from '../process/processes.js';
+import { showPoolNodes, waitForPoolNodes } from '../process/pgpool.js';
+import { isAlive, startServer } from '../process/processes.js';
 import { runTool } from '../process/run-as.js';
 import type { PgConn } from '../process/sql.js';
+import { waitForPort } from '../process/wait.js';
+import { pgpoolEntrypointVariables } from '../render/pgpool/index.js';
 import { pgpoolFiles } from './config-files.js';
 import type { LocalRuntime } from './runtime.js';
 import { appRoleFor } from './urls.js';
 
-// Pgpool-II under `synth up`: foreground (-n) as the PostgreSQL user, -D so a node recorded down
-// by an earlier run is not kept out; a backend it detached while running is attached again
-// with pcp_attach_node once the node is back.
+// Pgpool-II under `synth up`: the rendered entrypoint.sh, the compose target's script, runs as
+// the Pgpool process (it writes pool_passwd and pcp.conf, then execs `pgpool -n -D`, so the pid
+// recorded is Pgpool's); a backend it detached while running is attached again with
+// pcp_attach_node once the node is back.
 
 /** Pgpool's check role over TCP: pool_hba.conf and pool_passwd admit it, pg_hba.conf lets it into `postgres`. */
 export function pgpoolConn(ctx: LocalRuntime, pool: PgpoolSpec): PgConn {
@@ -38,19 +41,34 @@ function removeStalePidFile(pidFile: string): void {
   if (!isAlive(pid)) rmSync(pidFile, { force: true });
 }
 
+/**
+ * The entrypoint's inputs: the passwords it reads (a `VAR_FILE` of the caller's environment
+ * cleared, so the values are the ones synth up holds) and the toolchain's pgpool first on PATH.
+ */
+export function pgpoolEntrypointEnv(ctx: LocalRuntime, pool: PgpoolSpec): Record<string, string> {
+  const env: Record<string, string> = { PATH: `${ctx.toolchain.pgpool!.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+  for (const variable of pgpoolEntrypointVariables(ctx.spec, pool)) {
+    env[variable] = ctx.password(variable);
+    env[`${variable}_FILE`] = '';
+  }
+  return env;
+}
+
 async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
-  const files = pgpoolFiles(pool.paths.configDir);
   removeStalePidFile(pool.paths.pidFile);
-  const server = await startPgpool({
-    bin: ctx.toolchain.pgpool!.bin,
-    configFile: files.config,
-    pcpFile: files.pcp,
-    hbaFile: files.hba,
+  const server = await startServer({
+    name: pool.id,
+    bin: 'bash',
+    args: [pgpoolFiles(pool.paths.configDir).entrypoint],
+    env: pgpoolEntrypointEnv(ctx, pool),
     logFile: pool.paths.logFile,
     pidFile: ctx.layout.pidFile(pool.id),
     runAs: ctx.runAs,
-    host: '127.0.0.1',
-    port: pool.port.listenPort,
+  });
+  await waitForPort('127.0.0.1', pool.port.listenPort, 30_000, {
+    what: `${pool.id} to listen on 127.0.0.1:${pool.port.listenPort}`,
+    logFile: pool.paths.logFile,
+    abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : `${pool.id} exited`),
   });
   ctx.record({
     id: pool.id,

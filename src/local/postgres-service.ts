@@ -1,10 +1,14 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
-import { writeOwnedFile } from '../process/files.js';
-import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../process/postgres.js';
+import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
+import { startPostgres, waitForStreaming } from '../process/postgres.js';
+import { runTool } from '../process/run-as.js';
+import { renderCloneScript } from '../render/postgres/clone-shell.js';
+import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
 import { postgresConfigFile } from './config-files.js';
 import { rejoinAsStandby } from './rejoin.js';
+import { postgresBinEnv } from './script-env.js';
 import { removeDir, type LocalRuntime } from './runtime.js';
 
 // PostgreSQL nodes under `synth up`: made once (initdb, pg_basebackup), started on every run.
@@ -14,26 +18,20 @@ export function isInitialized(dataDir: string): boolean {
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-/** initdb with the superuser's password from its secret, through a 0600 file removed right after. */
+/**
+ * initdb by initdb.sh, the primary entrypoint's initdb lines (the compose target's): the
+ * superuser's password reaches it in its environment and initdb through a pipe, never a file.
+ */
 async function initdb(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
-  const superuser = ctx.spec.roles.superuser;
-  const pwfile = join(node.paths.configDir, '.initdb-password');
-  writeOwnedFile(pwfile, `${ctx.password(superuser.passwordEnv)}\n`, ctx.runAs, 0o600);
+  const script = join(node.paths.configDir, 'initdb.sh');
+  writeOwnedFile(script, renderInitdbScript(ctx.spec, node), ctx.runAs, 0o755);
+  makeOwnedDir(node.paths.dataDir, ctx.runAs);
+  const variable = initdbVariable(ctx.spec);
   try {
-    await initPrimary({
-      binDir: ctx.toolchain.postgres.binDir,
-      dataDir: node.paths.dataDir,
-      superuser: superuser.name,
-      passwordFile: pwfile,
-      runAs: ctx.runAs,
-      // A throwaway development cluster: seconds saved on every fresh start.
-      noSync: true,
-    });
+    await runTool('bash', [script], { runAs: ctx.runAs, env: { ...postgresBinEnv(ctx), [variable]: ctx.password(variable) }, timeoutMs: 120_000 });
   } catch (error) {
     removeDir(node.paths.dataDir);
     throw error;
-  } finally {
-    removeDir(pwfile);
   }
 }
 
@@ -89,29 +87,18 @@ export function moveAside(ctx: LocalRuntime, node: PostgresNodeSpec): void {
 }
 
 /**
- * pg_basebackup from the node that is primary now, without -R: the rendered postgresql.conf
- * already lists the peers, the slot and the passfile, so no password lands in
+ * clone.sh, the replica entrypoint's clone lines (the compose target's): pg_basebackup from the
+ * peer that accepts writes (`source` runs as the primary), without -R: the rendered
+ * postgresql.conf lists the peers, the slot and the passfile, so no password lands in
  * postgresql.auto.conf.
  */
 async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: PostgresNodeSpec): Promise<void> {
-  const member = node.member;
-  if (!member) throw new Error(`${node.path} has no primary to clone`);
   await ctx.progress.step(`base backup ${node.id} from ${source.id}`, async () => {
+    const script = join(node.paths.configDir, 'clone.sh');
+    writeOwnedFile(script, renderCloneScript(ctx.spec, node), ctx.runAs, 0o755);
+    makeOwnedDir(node.paths.dataDir, ctx.runAs);
     try {
-      await baseBackup({
-        binDir: ctx.toolchain.postgres.binDir,
-        dataDir: node.paths.dataDir,
-        host: source.address.host,
-        port: source.address.port,
-        user: ctx.spec.roles.replication.name,
-        password: ctx.password(ctx.spec.roles.replication.passwordEnv),
-        applicationName: member.applicationName,
-        ...(member.slotName ? { slot: member.slotName } : {}),
-        writeRecoveryConf: false,
-        runAs: ctx.runAs,
-        noSync: true,
-      });
-      writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+      await runTool('bash', [script], { runAs: ctx.runAs, env: postgresBinEnv(ctx), timeoutMs: 300_000 });
     } catch (error) {
       removeDir(node.paths.dataDir); // Only what this base backup itself wrote.
       throw error;
@@ -124,7 +111,7 @@ async function cloneFrom(ctx: LocalRuntime, node: PostgresNodeSpec, source: Post
  * ran as a primary (a failover left it behind), else started as it is; its primary_conninfo
  * finds the primary among its peers.
  */
-export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean; rewind?: boolean }): Promise<void> {
+export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, options: { primaryFresh: boolean }): Promise<void> {
   if (options.primaryFresh && isInitialized(node.paths.dataDir) && !ctx.running(node.id)) {
     // A standby of an earlier primary cannot follow a new one (another system identifier).
     moveAside(ctx, node);
@@ -132,7 +119,9 @@ export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, p
   if (!isInitialized(node.paths.dataDir)) {
     removeDir(node.paths.dataDir); // Whatever a crash left without PG_VERSION.
     await cloneFrom(ctx, node, primary);
-  } else if (options.rewind || !existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+  } else if (!existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+    // Only a node that last ran as a primary is rewound, as on compose (fence_former_primary): a
+    // standby follows the new timeline by itself.
     await rejoinAsStandby(ctx, node, primary);
   }
   await ensureStarted(ctx, node);

@@ -1,12 +1,12 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
-import { formatConninfo } from '../conninfo.js';
 import { LocalRunError } from '../process/errors.js';
 import { writeOwnedFile } from '../process/files.js';
 import { runTool } from '../process/run-as.js';
 import { query } from '../process/sql.js';
-import { replicaPassfile } from '../render/postgres/replication-conninfo.js';
-import { postgresConfigFile } from './config-files.js';
+import { renderRewindScript } from '../render/postgres/rewind-script.js';
+import { postgresBinEnv } from './script-env.js';
 import type { LocalRuntime } from './runtime.js';
 
 // A former primary comes back only as a standby of the node promoted in its place: pg_rewind
@@ -14,44 +14,30 @@ import type { LocalRuntime } from './runtime.js';
 // node) and standby.signal makes it follow. It never serves a write on its old timeline.
 
 /**
- * Rewinds the stopped `node` to `primary`'s timeline and marks it a standby. Nothing is deleted:
- * when pg_rewind cannot do it, the error says how to clone the node again with its directory
- * moved aside.
+ * Rewinds the stopped `node` onto `primary`'s timeline and marks it a standby, by rewind.sh: the
+ * entrypoints' fence_former_primary, the compose target's. Nothing is deleted: when pg_rewind
+ * cannot do it, the error says how to clone the node again with its directory moved aside.
  */
 export async function rejoinAsStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec): Promise<void> {
   if (ctx.running(node.id)) throw new Error(`${node.id} must be stopped before it rejoins`);
   await ctx.progress.step(`rejoin ${node.id} as a standby of ${primary.id} (pg_rewind)`, async () => {
-    // pg_rewind reads the source's timeline from its control file, which only a checkpoint
-    // after the promotion updates (without one, 15 reports "no rewind required" and is wrong).
+    // pg_rewind reads the source's timeline from its control file, which only a checkpoint after
+    // the promotion updates. The script asks for one as the replication role, which may only from
+    // PostgreSQL 15 on: the superuser's first.
     await query(ctx.superuserConn(primary, { queryTimeoutMs: 60_000 }), 'CHECKPOINT');
-    const source = formatConninfo({
-      host: primary.address.host,
-      port: primary.address.port,
-      user: ctx.spec.roles.replication.name,
-      dbname: 'postgres',
-      passfile: replicaPassfile(ctx.spec, node),
-      application_name: `pgsynth-rewind-${node.id}`,
-    });
-    const bin = (name: string) => join(ctx.toolchain.postgres.binDir, name);
+    const script = join(node.paths.configDir, 'rewind.sh');
+    writeOwnedFile(script, renderRewindScript(ctx.spec, node), ctx.runAs, 0o755);
+    const fix = `Run 'synth rejoin ${node.id} --reclone': it moves ${node.paths.dataDir} aside (nothing is deleted) and clones ${primary.id} again.`;
     try {
-      // A crashed primary is recovered before pg_rewind reads it. pg_rewind would do that itself,
-      // but with the data directory's own postgresql.conf, where wal_log_hints is off: the
-      // control file then says so and pg_rewind refuses. Single-user mode with the rendered file.
-      await runTool(bin('postgres'), ['--single', '-F', '-D', node.paths.dataDir, '-c', `config_file=${postgresConfigFile(node.paths.configDir)}`, 'template1'], {
-        runAs: ctx.runAs,
-        timeoutMs: 600_000,
-      });
-      await runTool(bin('pg_rewind'), ['--no-ensure-shutdown', `--target-pgdata=${node.paths.dataDir}`, `--source-server=${source}`], {
-        runAs: ctx.runAs,
-        timeoutMs: 600_000,
-      });
+      await runTool('bash', [script], { runAs: ctx.runAs, env: postgresBinEnv(ctx), timeoutMs: 600_000 });
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new LocalRunError('REWIND_FAILED', `pg_rewind could not bring ${node.id} onto ${primary.id}'s timeline: ${detail}`, {
-        fix: `Run 'synth rejoin ${node.id} --reclone': it moves ${node.paths.dataDir} aside (nothing is deleted) and clones ${primary.id} again.`,
-      });
+      const detail = error instanceof LocalRunError && error.logTail ? error.logTail : error instanceof Error ? error.message : String(error);
+      throw new LocalRunError('REWIND_FAILED', `pg_rewind could not bring ${node.id} onto ${primary.id}'s timeline: ${detail}`, { fix });
     }
-    writeOwnedFile(join(node.paths.dataDir, 'standby.signal'), '', ctx.runAs, 0o600);
+    // The script leaves a node no peer replaced as it is: that one must not start beside the primary.
+    if (!existsSync(join(node.paths.dataDir, 'standby.signal'))) {
+      throw new LocalRunError('REWIND_FAILED', `${node.id} is not behind ${primary.id} on an older timeline, so it was not rewound`, { fix });
+    }
   });
 }
 

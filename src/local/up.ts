@@ -150,7 +150,7 @@ export async function upLocal(cluster: Cluster, options: UpOptions = {}): Promis
     const ctx = new LocalRuntime(spec, layout, toolchain, runAs, secrets, progress);
     await checkPortsFree(spec, new Set(serviceIds(spec).filter((id) => !ctx.running(id))));
     writeConfigFiles(spec, runAs);
-    writeSecretFiles(spec, secrets, runAs);
+    await writeSecretFiles(spec, secrets, runAs);
     writeBackupFiles(spec, runAs, secrets, env);
     return ctx;
   });

@@ -4,9 +4,12 @@ import type { ClusterSpec } from '../model/spec.js';
 // docs/running.md asks of an image (bash, a `postgres` user, the PostgreSQL binaries of the
 // cluster's major on PATH or where Debian puts them), and nothing more.
 
-/** Debian's (and the official image's) folder of the server binaries, first on PATH. */
+/** The variable `synth up` names the folder of the binaries it found in (--pg-bin, another major). */
+export const PG_BIN_VARIABLE = 'PGSYNTH_PG_BIN';
+
+/** The folder of the server binaries first on PATH: Debian's (and the official image's) unless given. */
 export function postgresPath(spec: ClusterSpec): string {
-  return `export PATH="/usr/lib/postgresql/${spec.postgresVersion}/bin:$PATH"`;
+  return `export PATH="\${${PG_BIN_VARIABLE}:-/usr/lib/postgresql/${spec.postgresVersion}/bin}:$PATH"`;
 }
 
 /** Every entrypoint's way out: the reason on stderr, exit 1. */

@@ -3,12 +3,15 @@
  * host's PostgreSQL, Pgpool-II and HAProxy (versions read from the binaries) on 127.0.0.1. One cluster for the whole file; the
  * tests that stop nodes come last.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { showPoolNodes, type PoolNode } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';
+import { pgpoolRuntimeDir, renderPgpoolEntrypoint } from '../../src/render/pgpool/index.js';
+import { renderPrimaryEntrypoint, renderPrimaryInitScript, renderReplicaEntrypoint } from '../../src/render/postgres/index.js';
+import { toAddressPlan } from '../support/address-plan.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
 
@@ -68,6 +71,53 @@ describe('README topology under startLocalCluster', () => {
     expect(local.urls.primary).toBe(`postgresql://app@127.0.0.1:${ports.primary}/app`);
     expect(local.urls.haproxyRw).toBe(`postgresql://app@127.0.0.1:${ports.rw}/app`);
     expect(Object.keys(local.urls.replicas)).toEqual([...REPLICAS]);
+  });
+
+  test('2a Pgpool runs the entrypoint.sh the compose target renders for it, modulo the address plan', async () => {
+    const pool = local.spec.pgpools[0]!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(pool.paths.configDir, 'entrypoint.sh'), 'utf8');
+    // Automatic failover is a local-only input for now (compose gets it with a shared state volume).
+    const composePool = { ...compose.pgpools[0]!, failover: pool.failover };
+    expect(ran).toBe(toAddressPlan(renderPgpoolEntrypoint(compose, composePool), compose, local.spec, 'pgpool'));
+    expect(readFileSync(pool.paths.logFile, 'utf8')).toContain(`pgsynth starts pgpool: bash ${pool.paths.configDir}/entrypoint.sh`);
+    // The process synth up recorded is the pgpool the script exec'd, with the files the script wrote.
+    const status = await localStatus(cluster, { localDir, env: {} });
+    const pid = status.services.find((s) => s.id === 'pgpool')!.pid!;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toContain(`${pgpoolRuntimeDir(pool)}/pcp.conf`);
+    expect(readFileSync(join(pgpoolRuntimeDir(pool), 'pool_passwd'), 'utf8')).toContain(`app:TEXT${local.passwords.app}\n`);
+  });
+
+  test('2b the bootstrap synth up ran is the init.sh the compose target renders, modulo the address plan', () => {
+    const primary = local.spec.postgres.find((n) => n.id === 'pg-primary')!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(primary.paths.configDir, 'init.sh'), 'utf8');
+    expect(ran).toBe(toAddressPlan(renderPrimaryInitScript(compose, compose.postgres.find((n) => n.id === 'pg-primary')!), compose, local.spec, 'pg-primary'));
+    // Its last line ran: the marker compose's healthcheck waits for.
+    expect(existsSync(join(primary.paths.dataDir, 'pgsynth-bootstrap.done'))).toBe(true);
+  });
+
+  test('2c the initdb synth up ran is the compose primary entrypoint\'s initdb, but for the local --no-sync --locale=C', () => {
+    const primary = local.spec.postgres.find((n) => n.id === 'pg-primary')!;
+    const compose = cluster.resolve({ target: 'compose' });
+    const ran = readFileSync(join(primary.paths.configDir, 'initdb.sh'), 'utf8');
+    const block = ran.slice(ran.indexOf('if [[ ! -f "$PGDATA/PG_VERSION" ]]'), ran.lastIndexOf('\nfi\n') + 4).replace(' --no-sync --locale=C', '');
+    expect(block.split('\n').length).toBeGreaterThan(5);
+    expect(renderPrimaryEntrypoint(compose, compose.postgres.find((n) => n.id === 'pg-primary')!)).toContain(block.replace(/\nfi\n$/, '\n'));
+  });
+
+  test('2d each standby was cloned by the compose replica entrypoint\'s clone lines, but for the local --no-sync', () => {
+    const compose = cluster.resolve({ target: 'compose' });
+    for (const id of REPLICAS) {
+      const replica = local.spec.postgres.find((n) => n.id === id)!;
+      const ran = readFileSync(join(replica.paths.configDir, 'clone.sh'), 'utf8');
+      const lines = ran.slice(ran.indexOf('# Whichever peer accepts writes')).replace(' --no-sync', '').trimEnd().split('\n');
+      expect(lines.length, id).toBeGreaterThan(10);
+      // The lines name no path or address (the constants above them do); only the hint where the log is differs.
+      const entrypoint = renderReplicaEntrypoint(compose, compose.postgres.find((n) => n.id === id)!).replace(' (docker compose logs $PRIMARY)', '');
+      expect(entrypoint, id).toContain(lines.map((line) => `  ${line}`).join('\n'));
+    }
   });
 
   test('2 Pgpool connects; SHOW pool_nodes has every node up and one primary', async () => {

@@ -3,8 +3,8 @@
  * every id the server acknowledged through HAProxy's read-write port; afterwards exactly one node
  * is primary and every acknowledged id is on it. Real PostgreSQL 15, Pgpool-II and HAProxy.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
@@ -319,9 +319,28 @@ describe('losing standbys and Pgpool-II', () => {
       const r = await roles();
       return r.primaries.length === 1 && r.primaries[0] !== old ? r.primaries[0] : undefined;
     }, 'a new primary', 30_000);
-    const again = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' } });
+    const lines: string[] = [];
+    const again = await startLocalCluster(cluster, { localDir, env: { PATH: process.env.PATH ?? '' }, log: (line) => lines.push(line) });
     expect(again.alreadyRunning).toBe(false);
+    // Rewound by rewind.sh, the entrypoints' fence_former_primary.
+    expect(lines.some((line) => line.includes(`rejoin ${old} as a standby of ${now} (pg_rewind)`)), lines.join('\n')).toBe(true);
+    const oldSpec = local.spec.postgres.find((n) => n.id === old)!;
+    expect(readFileSync(join(oldSpec.paths.configDir, 'rewind.sh'), 'utf8')).toContain('\nfence_former_primary\n');
     expect(await expectOnePrimaryAndFollowers()).toBe(now);
     await expectHealed(now);
+  }, 120_000);
+
+  test('synth rejoin --reclone moves the data directory aside, deleting nothing, and clones the primary again', async () => {
+    const primary = (await local.primary())!;
+    // The initial primary when it is a standby now: its clone starts from a peer, not an upstream.
+    const id = primary === 'pg-primary' ? NODES.find((n) => n !== primary)! : 'pg-primary';
+    const dataDir = local.spec.postgres.find((n) => n.id === id)!.paths.dataDir;
+    const asideBefore = readdirSync(dirname(dataDir)).filter((n) => n.startsWith(`${basename(dataDir)}.old-`));
+    await local.rejoin(id, { reclone: true });
+    const aside = readdirSync(dirname(dataDir)).filter((n) => n.startsWith(`${basename(dataDir)}.old-`));
+    expect(aside.length).toBe(asideBefore.length + 1);
+    expect(readdirSync(join(dirname(dataDir), aside.find((n) => !asideBefore.includes(n))!))).toContain('PG_VERSION');
+    expect(await expectOnePrimaryAndFollowers()).toBe(primary);
+    await expectHealed(primary);
   }, 120_000);
 });

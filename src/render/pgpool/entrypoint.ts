@@ -46,20 +46,30 @@ function asPostgres(spec: ClusterSpec, claims: boolean): string {
 ${AS_POSTGRES_FUNCTION}
 if [[ "$(id -u)" == 0 ]]; then
   mkdir -p "$runtime_dir" "$log_dir"
+  chmod 0700 "$runtime_dir"
   chown postgres:postgres "$runtime_dir" "$log_dir" "$(dirname "$runtime_dir")"${state}
   as_postgres bash "\${BASH_SOURCE[0]}" "$@"
 fi
 `;
 }
 
-/** The container entrypoint of one Pgpool-II: secrets from the environment, then `exec pgpool -n`. */
+/** The password variables the entrypoint reads: the inputs both targets hand it (compose from .env, `synth up` from its secrets). */
+export function pgpoolEntrypointVariables(spec: ClusterSpec, pool: PgpoolSpec): string[] {
+  const automatic = pool.failover === 'automatic';
+  return [...new Set([...pool.poolPasswdRoles.map((r) => r.passwordEnv), pool.pcp.user.passwordEnv, ...(automatic ? [spec.roles.replication.passwordEnv] : [])])];
+}
+
+/**
+ * The entrypoint of one Pgpool-II, the same for both targets (compose runs it in the container,
+ * `synth up` as the Pgpool process): secrets from the environment, then `exec pgpool -n`.
+ */
 export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): string {
   const configDir = pool.paths.configDir;
   const runtimeDir = pgpoolRuntimeDir(pool);
   const pcpUser = pool.pcp.user;
   const automatic = pool.failover === 'automatic';
   const replication = spec.roles.replication;
-  const variables = [...new Set([...pool.poolPasswdRoles.map((r) => r.passwordEnv), pcpUser.passwordEnv, ...(automatic ? [replication.passwordEnv] : [])])];
+  const variables = pgpoolEntrypointVariables(spec, pool);
   // failover.sh logs in to the nodes as the replication role: a libpq password file for any
   // host, port and database, with \ and : escaped.
   const failoverPass = automatic
@@ -82,7 +92,8 @@ config_dir=${shellQuote(configDir)}
 runtime_dir=${shellQuote(runtimeDir)}
 log_dir=${shellQuote(pool.paths.logDir)}
 
-# pgpool: the pgpool/pgpool image installs it under /opt/pgpool-II, Debian into /usr/sbin.
+# pgpool: the pgpool/pgpool image installs it under /opt/pgpool-II, Debian into /usr/sbin; a
+# PATH given first (synth up puts the folder of the pgpool it found there) wins.
 export PATH="$PATH:/opt/pgpool-II/bin:/usr/sbin"
 
 die() {
@@ -93,7 +104,7 @@ ${LOAD_SECRETS_FUNCTION}
 ${loadSecrets(variables)}
 
 ${requireVariables(variables)}
-${spec.target === 'compose' ? asPostgres(spec, automatic && usesClusterState(spec)) : ''}
+${asPostgres(spec, automatic && usesClusterState(spec))}
 umask 077
 mkdir -p "$runtime_dir" "$log_dir" || {
   echo "pgsynth: cannot create $runtime_dir or $log_dir as $(id -un); Pgpool-II needs to write there" >&2

@@ -19,7 +19,7 @@ export function failoverCommand(pool: PgpoolSpec): string {
 
 /** Where the script finds the replication role's password (a libpq password file, 0600). */
 export function failoverPassfile(spec: ClusterSpec, pool: PgpoolSpec): string {
-  return spec.target === 'compose' ? `${pgpoolRuntimeDir(pool)}/failover.pgpass` : `${pool.paths.configDir}/failover.pgpass`;
+  return `${pgpoolRuntimeDir(pool)}/failover.pgpass`;
 }
 
 /** Whether the initial primary's synchronous_standby_names lists this node: it wins a tie on WAL received. */

@@ -1,4 +1,4 @@
-export { pgpoolRuntimeDir, renderPgpoolEntrypoint } from './entrypoint.js';
+export { pgpoolEntrypointVariables, pgpoolRuntimeDir, renderPgpoolEntrypoint } from './entrypoint.js';
 export { renderPgpoolConf } from './pgpool-conf.js';
 export { renderPoolHbaConf } from './pool-hba-conf.js';
 export { failoverCommand, failoverPassfile, renderFailoverScript } from './failover-script.js';

@@ -27,7 +27,9 @@ export const REWIND_DONE = 'pgsynth-rewind.done';
 /** The constants the shared functions read: the password file, its line's match, the peers. */
 export function peerConstants(spec: ClusterSpec, node: PostgresNodeSpec): string[] {
   const q = shellQuote;
-  const pools = promotingPools(spec, node);
+  // Under synth up nothing waits for Pgpool: synth up runs rewind.sh only once it found the node
+  // promoted in this one's place.
+  const pools = spec.target === 'compose' ? promotingPools(spec, node) : [];
   // Any peer, any database: after a failover the node streams from another node, and pg_rewind
   // reads the new primary through an ordinary connection.
   const passfileMatch = ['*', '*', '*', passfileField(spec.roles.replication.name)].join(':');

@@ -4,5 +4,5 @@ export { pgsynthWrittenSettings, renderPostgresqlConf } from './postgresql-conf.
 export { renderPgHbaConf } from './pg-hba-conf.js';
 export { QUIET_SESSION_SQL, renderBootstrapSql, type BootstrapSql } from './bootstrap-sql.js';
 export { renderPrimaryEntrypoint } from './primary-entrypoint.js';
-export { renderPrimaryInitScript } from './primary-init-script.js';
+export { initScriptVariables, renderPrimaryInitScript } from './primary-init-script.js';
 export { renderReplicaEntrypoint } from './replica-entrypoint.js';

@@ -6,6 +6,7 @@ import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets,
 import { renderBootstrapSql } from './bootstrap-sql.js';
 import { fenceFunction, peerConstants, writePassfile } from './fencing-shell.js';
 import { nodeTitle } from './node-title.js';
+import { initdbBlock } from './initdb-shell.js';
 import { BOOTSTRAP_DONE } from './primary-init-script.js';
 
 // The primary container's entrypoint: pgsynth, not the image, makes the data directory and runs
@@ -77,24 +78,17 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
     ...(peers ? [...writePassfile(spec), ''] : []),
     // Only a node with peers asks them whether it was replaced; without peers `fresh` has no reader.
     ...(peers ? ['fresh=0'] : []),
-    'if [[ ! -f "$PGDATA/PG_VERSION" ]]; then',
-    '  [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]] ||',
-    '    die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to initialize it."',
-    `  [[ -n "\${${passwordVar}:-}" ]] || die ${q(`${passwordVar} is not set or empty: it holds the password of the superuser '${superuser.name}'.`)}`,
-    `  [[ "$${passwordVar}" != *[$'\\n\\r']* ]] || die ${q(`${passwordVar} contains a line break, which initdb's password file cannot hold.`)}`,
-    ...(peers
-      ? [
-          '  # Another node claimed the primary: an initdb here would start a second, empty primary.',
-          '  if read_claim && [[ "$claim_id" != "$SELF_ID" ]]; then',
-          '    die "$PGDATA is empty, but the claim in $CLAIM names $claim_id the primary (timeline $claim_timeline): an initdb here would start a second, empty primary. Nothing was done: restore this node\'s volume, or clone $claim_id into it (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
-          '  fi',
-        ]
-      : []),
-    '  echo "pgsynth: initdb $PGDATA"',
-    '  # The password reaches initdb through a pipe, never a command line or a file.',
-    `  initdb --username=${q(superuser.name)} --pwfile=<(printf '%s\\n' "$${passwordVar}") --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8`,
-    ...(peers ? ['  fresh=1'] : []),
-    'fi',
+    ...initdbBlock(spec, {
+      // Another node claimed the primary: an initdb here would start a second, empty primary.
+      guard: peers
+        ? [
+            '  if read_claim && [[ "$claim_id" != "$SELF_ID" ]]; then',
+            '    die "$PGDATA is empty, but the claim in $CLAIM names $claim_id the primary (timeline $claim_timeline): an initdb here would start a second, empty primary. Nothing was done: restore this node\'s volume, or clone $claim_id into it (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
+            '  fi',
+          ]
+        : [],
+      then: peers ? ['  fresh=1'] : [],
+    }),
     '',
     ...(peers
       ? [

@@ -22,14 +22,22 @@ function purposeOf(spec: ClusterSpec, env: string): string {
   return spec.secrets.find((s) => s.env === env)?.purpose ?? 'a password of the cluster';
 }
 
+/** The password variables init.sh reads: the inputs both targets hand it. */
+export function initScriptVariables(spec: ClusterSpec, primary: PostgresNodeSpec): string[] {
+  return renderBootstrapSql(spec, primary).passwordSettings.map(({ env }) => shellVariable(env));
+}
+
 /**
  * The primary's init.sh: checks every password variable, then runs the bootstrap SQL and creates
  * the application database through one psql session, as the superuser over the Unix socket.
+ * Both targets run it: compose from the primary's entrypoint.sh, `synth up` on every start on the
+ * node that is primary now (`slots`: that node's, when a failover made another one primary).
  */
-export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNodeSpec): string {
-  const bootstrap = renderBootstrapSql(spec, primary);
+export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNodeSpec, options: { slots?: string[] } = {}): string {
+  const bootstrap = renderBootstrapSql(spec, primary, options);
   if (new RegExp(`^${HEREDOC_END}$`, 'm').test(bootstrap.sql)) throw new Error(`the bootstrap SQL contains a line '${HEREDOC_END}' that would end the heredoc`);
-  const where = spec.target === 'compose' ? ' (compose reads it from .env)' : '';
+  // synth up always has every password (it generates missing ones), so only compose meets this.
+  const where = ' (compose reads it from .env)';
 
   const passwords = bootstrap.passwordSettings.map(({ setting, env }) => ({ setting, env: shellVariable(env) }));
   const checks = passwords.map(({ env }) =>

@@ -5,35 +5,11 @@ import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets,
 import { nodeTitle } from './node-title.js';
 import { prepareClusterState } from '../cluster-state.js';
 import { fenceFunction, peerConstants, REWIND_DONE, writePassfile } from './fencing-shell.js';
-import { replicaRole, replicationConninfo } from './replication-conninfo.js';
+import { cloneConstants, cloneLines } from './clone-shell.js';
 
 // The standby container's entrypoint: clone the primary once into an empty data directory, then
 // run whatever data is there on every later start. It never deletes data (the common `rm -rf` of
 // PGDATA on each start re-copies the database at best and destroys it at worst).
-
-const WAIT_ATTEMPTS = 60;
-const WAIT_SECONDS = 2;
-
-/**
- * The slot arguments of pg_basebackup. The primary's init.sh made the slots of the replicas it
- * knew on its first start; from PostgreSQL 15 a replica added later makes its own: it asks with
- * READ_REPLICATION_SLOT, which answers a missing slot with an empty row instead of an error in the
- * primary's log, and lets pg_basebackup create it. Before 15 the slot must exist (docs/running.md).
- */
-function slotArguments(spec: ClusterSpec): string[] {
-  if (spec.postgresVersion < 15) return ['  slot_args=(--slot="$SLOT")'];
-  return [
-    '  slot_args=(--slot="$SLOT")',
-    '  # dbname=replication: the password file line names that database for replication connections.',
-    '  slot_type=$(PGPASSFILE="$PASSFILE" psql --no-password --tuples-only --no-align --quiet \\',
-    '    --dbname="$CONNINFO dbname=replication replication=true" --command="READ_REPLICATION_SLOT $SLOT") ||',
-    '    die "could not ask $PRIMARY whether slot $SLOT exists (see the message above)."',
-    '  if [[ -z "${slot_type%%|*}" ]]; then',
-    '    echo "pgsynth: $PRIMARY has no slot $SLOT yet: pg_basebackup creates it"',
-    '    slot_args+=(--create-slot)',
-    '  fi',
-  ];
-}
 
 /**
  * The replica's entrypoint: as root it hands PGDATA to postgres and re-executes itself as
@@ -41,10 +17,8 @@ function slotArguments(spec: ClusterSpec): string[] {
  * into anything else) and execs postgres with the generated postgresql.conf.
  */
 export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNodeSpec): string {
-  const { upstream, upstreamId, slotName } = replicaRole(replica);
   const replication = spec.roles.replication;
   const passwordVar = shellVariable(replication.passwordEnv);
-  const primaryLog = spec.target === 'compose' ? ' (docker compose logs $PRIMARY)' : '';
   const q = shellQuote;
 
   return [
@@ -61,12 +35,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     `export PGDATA=${q(replica.paths.dataDir)}`,
     postgresPath(spec),
     `readonly CONFIG_FILE=${q(`${replica.paths.configDir}/postgresql.conf`)}`,
-    `readonly PRIMARY=${q(upstreamId)}`,
-    `readonly PRIMARY_HOST=${q(upstream.host)}`,
-    `readonly PRIMARY_PORT=${q(upstream.port)}`,
-    ...peerConstants(spec, replica),
-    `readonly CONNINFO=${q(replicationConninfo(spec, replica, { passfile: false }))}`,
-    ...(slotName !== null ? [`readonly SLOT=${q(slotName)}`] : []),
+    ...cloneConstants(spec, replica, peerConstants(spec, replica)),
     '',
     DIE_FUNCTION,
     AS_POSTGRES_FUNCTION,
@@ -101,24 +70,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
     '  claim_primary',
     '  echo "pgsynth: starting on the data in $PGDATA ($([[ -f "$PGDATA/standby.signal" ]] && echo standby || echo primary))"',
     'elif [[ -z "$(find "$PGDATA" -mindepth 1 -maxdepth 1 -print -quit)" ]]; then',
-    '  # Whichever peer accepts writes: the initial primary, or the node promoted after it was lost.',
-    '  # Asked as the replication role on database postgres, which pg_hba.conf admits (failover and',
-    "  # pg_rewind use it): libpq's target_session_attrs skips the standbys.",
-    `  for (( attempt = 1; attempt <= ${WAIT_ATTEMPTS}; attempt++ )); do`,
-    `    PGPASSFILE="$PASSFILE" PGCONNECT_TIMEOUT=${WAIT_SECONDS} psql -X -A -t -q -w --dbname="$CONNINFO dbname=postgres" --command='SELECT 1' >/dev/null 2>&1 && break`,
-    `    (( attempt < ${WAIT_ATTEMPTS} )) ||`,
-    `      die "no peer ($PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT first) accepted a read-write connection within ${WAIT_ATTEMPTS * WAIT_SECONDS} s; see its log${primaryLog}."`,
-    `    echo "pgsynth: waiting for a primary ($PRIMARY at $PRIMARY_HOST:$PRIMARY_PORT, or a peer promoted after it) ($attempt/${WAIT_ATTEMPTS})"`,
-    `    sleep ${WAIT_SECONDS}`,
-    '  done',
-    ...(slotName !== null ? slotArguments(spec) : []),
-    '  # The peer that accepts writes: $PRIMARY, or the node promoted after it was lost.',
-    '  echo "pgsynth: cloning the primary (the peer that accepts writes) into $PGDATA"',
-    '  # No --write-recovery-conf: primary_conninfo lives in the generated postgresql.conf, and a copy',
-    '  # in postgresql.auto.conf would override it.',
-    '  PGPASSFILE="$PASSFILE" pg_basebackup --pgdata="$PGDATA" --wal-method=stream --checkpoint=fast \\',
-    `    --no-password ${slotName !== null ? '"${slot_args[@]}" ' : ''}--dbname="$CONNINFO"`,
-    '  touch "$PGDATA/standby.signal"',
+    ...cloneLines(spec, replica),
     'else',
     '  die "$PGDATA is not empty but holds no data directory (no PG_VERSION). Nothing was deleted: move its contents away to clone $PRIMARY into it."',
     'fi',

@@ -10,6 +10,8 @@ import { pgpoolRuntimeDir, renderPgpoolConf, renderPgpoolEntrypoint, renderPoolH
 import { hostPgpool } from '../../support/binaries.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgsynth-pgpool-entrypoint-'));
+// Run as root, the script hands itself to the postgres user (as in a container): it must reach it.
+chmodSync(root, 0o755);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // Passwords with everything a shell or pool_passwd could trip over, except line breaks.
@@ -42,7 +44,8 @@ function setUp(name: string) {
   const script = join(pool.paths.configDir, 'entrypoint.sh');
   writeFileSync(script, renderPgpoolEntrypoint(spec, pool));
   const record = join(localDir, 'record');
-  mkdirSync(record);
+  mkdirSync(record, { mode: 0o777 });
+  chmodSync(record, 0o777);
   const bin = fakePgpoolBin(localDir, record);
   const run = (env: Record<string, string>) =>
     spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, HOME: localDir, ...env } });
@@ -80,7 +83,7 @@ describe('the Pgpool-II entrypoint', () => {
     expect(spawnSync(join(hostPgpool().binDir, 'pg_md5'), [PASSWORDS.SHOP_PCP_PASSWORD], { encoding: 'utf8' }).stdout.trim()).toBe(md5);
     expect(readFileSync(join(runtime, 'pgpool.conf'), 'utf8')).toBe(readFileSync(join(pool.paths.configDir, 'pgpool.conf'), 'utf8'));
     // failover.sh's libpq password file: any host, port and database; ':' and '\\' escaped.
-    const failoverPass = join(pool.paths.configDir, 'failover.pgpass');
+    const failoverPass = join(runtime, 'failover.pgpass');
     expect(readFileSync(failoverPass, 'utf8')).toBe('*:*:*:replicator:repl\\:pa\\\\ss $x\n');
     expect(statSync(failoverPass).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(record, 'args'), 'utf8').trim().split('\n')).toEqual([

@@ -5,6 +5,10 @@ import { Cluster, Primary, Replica, secret } from '../../../src/index.js';
 import type { ClusterSpec } from '../../../src/model/spec.js';
 import { renderPrimaryEntrypoint } from '../../../src/render/postgres/primary-entrypoint.js';
 import { renderPrimaryInitScript } from '../../../src/render/postgres/primary-init-script.js';
+import { renderInitdbScript } from '../../../src/render/postgres/initdb-shell.js';
+import { renderPassfileScript } from '../../../src/render/postgres/passfile-script.js';
+import { renderCloneScript } from '../../../src/render/postgres/clone-shell.js';
+import { renderRewindScript } from '../../../src/render/postgres/rewind-script.js';
 import { renderReplicaEntrypoint } from '../../../src/render/postgres/replica-entrypoint.js';
 import { shellQuote } from '../../../src/render/shell.js';
 import { requireProgram } from '../../support/binaries.js';
@@ -18,14 +22,23 @@ function awkward(): Cluster {
 }
 
 function scripts(spec: ClusterSpec): Array<{ name: string; text: string }> {
-  return spec.postgres.flatMap((node) =>
-    node.role === 'primary'
+  return spec.postgres.flatMap((node) => [
+    ...(node.role === 'primary'
       ? [
           { name: `${spec.id} ${spec.target} ${node.id} init.sh`, text: renderPrimaryInitScript(spec, node) },
           { name: `${spec.id} ${spec.target} ${node.id} entrypoint.sh`, text: renderPrimaryEntrypoint(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} initdb.sh`, text: renderInitdbScript(spec, node) },
         ]
-      : [{ name: `${spec.id} ${spec.target} ${node.id}`, text: renderReplicaEntrypoint(spec, node) }],
-  );
+      : [{ name: `${spec.id} ${spec.target} ${node.id}`, text: renderReplicaEntrypoint(spec, node) }]),
+    // synth up's scripts made of the entrypoints' lines.
+    ...(node.member
+      ? [
+          { name: `${spec.id} ${spec.target} ${node.id} passfile.sh`, text: renderPassfileScript(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} clone.sh`, text: renderCloneScript(spec, node) },
+          { name: `${spec.id} ${spec.target} ${node.id} rewind.sh`, text: renderRewindScript(spec, node) },
+        ]
+      : []),
+  ]);
 }
 
 /** A primary with no replica: no peers to ask, so no fencing code (the property test found an unused variable there). */
