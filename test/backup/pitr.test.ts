@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Backup, Cluster, Primary, Replica } from '../../src/index.js';
 import { findPostgresBinaries } from '../../src/process/binaries.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { chownTree, resolveRunAs, runTool } from '../../src/process/run-as.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { contextForSpec, type BackupContext } from '../../src/local/backup/context.js';

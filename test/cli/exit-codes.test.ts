@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, ExitCode, exitCodeOf } from '../../src/cli/exit-codes.js';
 import { runtimeCommand } from '../../src/cli/run.js';
 import { LocalRunError, LocalSetupError } from '../../src/process/errors.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { WriterError } from '../../src/writer/writer.js';
 import { ConfigLoadError } from '../../src/cli/load-config.js';
 import { projectWith, README_CONFIG, synthCli } from './harness.js';

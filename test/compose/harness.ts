@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Cluster, ClusterSpec } from '../../src/index.js';
 import { synthesize } from '../../src/index.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { writeFiles } from '../../src/writer/writer.js';
 import type { ConnConfig } from '../e2e/readme-cluster.js';
 import { Haproxy } from '../../src/model/haproxy.js';

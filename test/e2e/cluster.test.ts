@@ -11,6 +11,7 @@ import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js
 import { localStatus } from '../../src/local/status.js';
 import { pgpoolRuntimeDir, renderPgpoolEntrypoint } from '../../src/render/pgpool/index.js';
 import { renderPrimaryEntrypoint, renderPrimaryInitScript, renderReplicaEntrypoint } from '../../src/render/postgres/index.js';
+import { prepareClusterState } from '../../src/render/cluster-state.js';
 import { toAddressPlan } from '../support/address-plan.js';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { eventually, readmeCluster, readmePorts, sleep, sql, withPg, workDir, type ConnConfig, type ReadmePorts } from './readme-cluster.js';
@@ -77,9 +78,10 @@ describe('README topology under startLocalCluster', () => {
     const pool = local.spec.pgpools[0]!;
     const compose = cluster.resolve({ target: 'compose' });
     const ran = readFileSync(join(pool.paths.configDir, 'entrypoint.sh'), 'utf8');
-    // Automatic failover is a local-only input for now (compose gets it with a shared state volume).
-    const composePool = { ...compose.pgpools[0]!, failover: pool.failover };
-    expect(ran).toBe(toAddressPlan(renderPgpoolEntrypoint(compose, composePool), compose, local.spec, 'pgpool'));
+    // Only compose makes the shared cluster-state directory failover.sh writes the primary claim to.
+    const composeOnly = prepareClusterState(compose).map((line) => `${line.trimStart()}\n`);
+    const rendered = renderPgpoolEntrypoint(compose, compose.pgpools[0]!).split(/(?<=\n)/).filter((line) => !composeOnly.includes(line.trimStart())).join('');
+    expect(ran).toBe(toAddressPlan(rendered, compose, local.spec, 'pgpool'));
     expect(readFileSync(pool.paths.logFile, 'utf8')).toContain(`pgsynth starts pgpool: bash ${pool.paths.configDir}/entrypoint.sh`);
     // The process synth up recorded is the pgpool the script exec'd, with the files the script wrote.
     const status = await localStatus(cluster, { localDir, env: {} });
@@ -104,7 +106,9 @@ describe('README topology under startLocalCluster', () => {
     const ran = readFileSync(join(primary.paths.configDir, 'initdb.sh'), 'utf8');
     const block = ran.slice(ran.indexOf('if [[ ! -f "$PGDATA/PG_VERSION" ]]'), ran.lastIndexOf('\nfi\n') + 4).replace(' --no-sync --locale=C', '');
     expect(block.split('\n').length).toBeGreaterThan(5);
-    expect(renderPrimaryEntrypoint(compose, compose.postgres.find((n) => n.id === 'pg-primary')!)).toContain(block.replace(/\nfi\n$/, '\n'));
+    // Compose's initdb also refuses while the primary claim names another node (compose-only state).
+    const entrypoint = renderPrimaryEntrypoint(compose, compose.postgres.find((n) => n.id === 'pg-primary')!).replace(/ {2}if read_claim && [^\n]*\n[^\n]*\n {2}fi\n/, '');
+    expect(entrypoint).toContain(block.replace(/\nfi\n$/, '\n'));
   });
 
   test('2d each standby was cloned by the compose replica entrypoint\'s clone lines, but for the local --no-sync', () => {

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { showPoolNodes } from '../../src/process/pgpool.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';

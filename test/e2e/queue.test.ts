@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, type HaproxyProps } from '../../src/index.js';
 import { backendServers } from '../../src/process/haproxy.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { sessionCeilings } from '../../src/model/ceilings.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { basicAuth } from '../../src/local/haproxy-stats.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { eventually, sql, workDir } from './readme-cluster.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cluster, Haproxy, PgPool, Primary, Replica, type PgPoolProps } from '../../src/index.js';
-import { findFreePorts } from '../../src/process/ports.js';
+import { findFreePorts } from '../support/ports.js';
 import { hostPostgres } from '../support/binaries.js';
 
 export interface ReadmePorts {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { LocalRunError } from '../../src/process/errors.js';
 import { startPgpool } from '../../src/process/pgpool.js';
-import { findFreePort } from '../../src/process/ports.js';
+import { findFreePort } from '../support/ports.js';
 import { baseBackup, startPostgres } from '../../src/process/postgres.js';
 import { chownTree, resolveRunAs } from '../../src/process/run-as.js';
 

@@ -3,9 +3,10 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RESERVED_PORTS_DIR } from './ports.js';
 
-/** jiti's transpile cache (config loading uses it, as it does for users): a cache, not a test's leftover. */
-const CACHES = new Set(['jiti']);
+/** jiti's transpile cache (config loading uses it, as it does for users) and the ports test/support/ports.ts handed out: not a test's leftovers. */
+const CACHES = new Set(['jiti', RESERVED_PORTS_DIR]);
 
 export default function setup(): () => void {
   const previous = process.env.TMPDIR;

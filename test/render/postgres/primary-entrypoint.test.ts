@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, PgPool, Primary, Replica } from '../../../src/index.js';
-import { findFreePorts } from '../../../src/process/ports.js';
+import { findFreePorts } from '../../support/ports.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../../../src/model/spec.js';
 import { renderPgHbaConf, renderPostgresqlConf, renderPrimaryEntrypoint, renderPrimaryInitScript } from '../../../src/render/postgres/index.js';
 import { hostPostgres } from '../../support/binaries.js';

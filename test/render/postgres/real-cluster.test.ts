@@ -14,7 +14,7 @@ import {
   renderPrimaryInitScript,
   renderReplicaEntrypoint,
 } from '../../../src/render/postgres/index.js';
-import { findFreePorts } from '../../../src/process/ports.js';
+import { findFreePorts } from '../../support/ports.js';
 import type { PostgresVersion } from '../../../src/model/cluster.js';
 import { hostPostgres, needServer, registerMissing, serversUnderTest } from '../../support/binaries.js';
 import {
