@@ -16,7 +16,9 @@ export default function setup(): () => void {
   process.env.TMPDIR = dir;
   return () => {
     const left = readdirSync(dir).filter((entry) => !CACHES.has(entry));
-    rmSync(dir, { recursive: true, force: true });
+    // PGSYNTH_KEEP_TMP keeps the servers' logs of a failed run to read.
+    if (process.env.PGSYNTH_KEEP_TMP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     if (left.length > 0) {
