@@ -1,4 +1,5 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
+import { markerComment } from '../marker.js';
 
 /**
  * The header line naming a node in each of its files, e.g.
@@ -10,4 +11,9 @@ export function nodeTitle(spec: ClusterSpec, node: PostgresNodeSpec): string {
   const title = `${node.path}: ${role} (PostgreSQL ${spec.postgresVersion}, ${spec.target})`;
   if (/[\0\n\r]/.test(title)) throw new Error(`refusing a node name with a line break: ${JSON.stringify(title)}`);
   return title;
+}
+
+/** The first lines of each bash script pgsynth writes for a node: interpreter, marker, the node's title; its own description follows. */
+export function scriptHead(spec: ClusterSpec, node: PostgresNodeSpec): string[] {
+  return ['#!/usr/bin/env bash', markerComment(), `# ${nodeTitle(spec, node)}`, '#'];
 }

@@ -1,18 +1,14 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { DIE_FUNCTION } from '../container-shell.js';
-import { markerComment } from '../marker.js';
 import { peerConstants, writePassfile } from './fencing-shell.js';
-import { nodeTitle } from './node-title.js';
+import { scriptHead } from './node-title.js';
 
 // `synth up`'s passfile.sh for a node: the lines both container entrypoints write the
 // replication role's password file with (fencing-shell.ts), on their own.
 
 export function renderPassfileScript(spec: ClusterSpec, node: PostgresNodeSpec): string {
   return [
-    '#!/usr/bin/env bash',
-    markerComment(),
-    `# ${nodeTitle(spec, node)}`,
-    '#',
+    ...scriptHead(spec, node),
     "# The replication role's password file, written as the entrypoints write it on compose.",
     'set -Eeuo pipefail',
     '',

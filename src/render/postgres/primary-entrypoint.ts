@@ -1,11 +1,10 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
-import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { prepareClusterState } from '../cluster-state.js';
 import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
 import { renderBootstrapSql } from './bootstrap-sql.js';
 import { fenceFunction, peerConstants, writePassfile } from './fencing-shell.js';
-import { nodeTitle } from './node-title.js';
+import { scriptHead } from './node-title.js';
 import { initdbBlock } from './initdb-shell.js';
 import { BOOTSTRAP_DONE } from './primary-init-script.js';
 
@@ -32,10 +31,7 @@ export function renderPrimaryEntrypoint(spec: ClusterSpec, primary: PostgresNode
   const bootstrapOptions = "-c config_file=$CONFIG_FILE -c listen_addresses='' -c synchronous_standby_names=''";
 
   return [
-    '#!/usr/bin/env bash',
-    markerComment(),
-    `# ${nodeTitle(spec, primary)}`,
-    '#',
+    ...scriptHead(spec, primary),
     '# Entrypoint of the primary. The first start runs initdb into the empty data directory; until',
     '# init.sh (roles, slots, the database) has once finished, it runs on a server listening on the',
     '# Unix socket only, and again on the next start if it was cut off. Then postgres runs with the',

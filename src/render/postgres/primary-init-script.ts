@@ -1,8 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
-import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { QUIET_SESSION_SQL, renderBootstrapSql } from './bootstrap-sql.js';
-import { nodeTitle } from './node-title.js';
+import { scriptHead } from './node-title.js';
 import { sqlLiteral } from './sql-text.js';
 
 // The primary's bootstrap script (init.sh): the bootstrap SQL run through psql, passwords handed
@@ -68,10 +67,7 @@ export function renderPrimaryInitScript(spec: ClusterSpec, primary: PostgresNode
   ];
 
   return [
-    '#!/usr/bin/env bash',
-    markerComment(),
-    `# ${nodeTitle(spec, primary)}`,
-    '#',
+    ...scriptHead(spec, primary),
     '# Run by entrypoint.sh, as postgres, while the server listens on the Unix socket only (PGHOST,',
     '# PGPORT), until it has once succeeded: creates the roles, the replication slots and the',
     '# application database. Idempotent. Passwords come from the environment; none is written to any file.',

@@ -1,8 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
-import { markerComment } from '../marker.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { AS_POSTGRES_FUNCTION, DIE_FUNCTION, LOAD_SECRETS_FUNCTION, loadSecrets, postgresPath } from '../container-shell.js';
-import { nodeTitle } from './node-title.js';
+import { scriptHead } from './node-title.js';
 import { prepareClusterState } from '../cluster-state.js';
 import { fenceFunction, peerConstants, REWIND_DONE, writePassfile } from './fencing-shell.js';
 import { cloneConstants, cloneLines } from './clone-shell.js';
@@ -22,10 +21,7 @@ export function renderReplicaEntrypoint(spec: ClusterSpec, replica: PostgresNode
   const q = shellQuote;
 
   return [
-    '#!/usr/bin/env bash',
-    markerComment(),
-    `# ${nodeTitle(spec, replica)}`,
-    '#',
+    ...scriptHead(spec, replica),
     '# Entrypoint of this standby. The first start clones the primary with pg_basebackup into the',
     '# empty data directory; every later start runs the data already there. Nothing here ever',
     '# deletes data: a directory that is neither empty nor a finished clone is refused instead.',

@@ -1,9 +1,8 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { DIE_FUNCTION, postgresPath } from '../container-shell.js';
-import { markerComment } from '../marker.js';
 import { shellQuote } from '../shell.js';
 import { fenceFunction, peerConstants } from './fencing-shell.js';
-import { nodeTitle } from './node-title.js';
+import { scriptHead } from './node-title.js';
 
 // `synth up`'s rewind.sh for a stopped node: the entrypoints' fence_former_primary
 // (fencing-shell.ts) on its own. A node that last ran as a primary asks its peers and, when one
@@ -11,10 +10,7 @@ import { nodeTitle } from './node-title.js';
 
 export function renderRewindScript(spec: ClusterSpec, node: PostgresNodeSpec): string {
   return [
-    '#!/usr/bin/env bash',
-    markerComment(),
-    `# ${nodeTitle(spec, node)}`,
-    '#',
+    ...scriptHead(spec, node),
     "# Rejoins this stopped node as the standby of the peer promoted in its place, as the entrypoints do on compose.",
     'set -Eeuo pipefail',
     '',
