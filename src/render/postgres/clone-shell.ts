@@ -1,8 +1,8 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
-import { DIE_FUNCTION, postgresPath } from '../container-shell.js';
+import { DIE_FUNCTION } from '../container-shell.js';
 import { shellQuote } from '../shell.js';
 import { peerConstants } from './fencing-shell.js';
-import { scriptHead } from './node-title.js';
+import { stepScriptHead } from './node-title.js';
 import { memberOf, replicaRole, replicationConninfo } from './replication-conninfo.js';
 
 // The clone of a standby into its empty data directory, rendered once: the replica's
@@ -91,12 +91,7 @@ export function cloneLines(spec: ClusterSpec, replica: PostgresNodeSpec): string
 /** `synth up`'s clone.sh for a standby: the entrypoint's clone lines on their own (synth up starts the server). */
 export function renderCloneScript(spec: ClusterSpec, replica: PostgresNodeSpec): string {
   return [
-    ...scriptHead(spec, replica),
-    "# Clones the primary into the empty data directory, as this standby's entrypoint.sh does it on compose.",
-    'set -Eeuo pipefail',
-    '',
-    `export PGDATA=${shellQuote(replica.paths.dataDir)}`,
-    postgresPath(spec),
+    ...stepScriptHead(spec, replica, "Clones the primary into the empty data directory, as this standby's entrypoint.sh does it on compose."),
     ...cloneConstants(spec, replica, peerConstants(spec, replica).filter((line) => /^readonly PASSFILE=/.test(line))),
     '',
     DIE_FUNCTION,

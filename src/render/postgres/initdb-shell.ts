@@ -1,7 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
-import { DIE_FUNCTION, postgresPath } from '../container-shell.js';
+import { DIE_FUNCTION } from '../container-shell.js';
 import { shellQuote, shellVariable } from '../shell.js';
-import { scriptHead } from './node-title.js';
+import { stepScriptHead } from './node-title.js';
 
 // initdb with the superuser's password, rendered once: the primary's entrypoint.sh runs these
 // lines in the container, and `synth up` runs them as initdb.sh (renderInitdbScript).
@@ -40,12 +40,7 @@ export function initdbBlock(spec: ClusterSpec, { guard = [], then = [] }: { guar
 /** `synth up`'s initdb.sh for a node: the entrypoint's initdb lines on their own (the server is started by synth up). */
 export function renderInitdbScript(spec: ClusterSpec, node: PostgresNodeSpec): string {
   return [
-    ...scriptHead(spec, node),
-    '# initdb into the empty data directory, as the primary\'s entrypoint.sh does it on compose.',
-    'set -Eeuo pipefail',
-    '',
-    `export PGDATA=${shellQuote(node.paths.dataDir)}`,
-    postgresPath(spec),
+    ...stepScriptHead(spec, node, 'initdb into the empty data directory, as the primary\'s entrypoint.sh does it on compose.'),
     '',
     DIE_FUNCTION,
     '',

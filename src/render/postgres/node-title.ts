@@ -1,5 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
+import { postgresPath } from '../container-shell.js';
+import { shellQuote } from '../shell.js';
 
 /**
  * The header line naming a node in each of its files, e.g.
@@ -16,4 +18,19 @@ export function nodeTitle(spec: ClusterSpec, node: PostgresNodeSpec): string {
 /** The first lines of each bash script pgsynth writes for a node: interpreter, marker, the node's title; its own description follows. */
 export function scriptHead(spec: ClusterSpec, node: PostgresNodeSpec): string[] {
   return ['#!/usr/bin/env bash', markerComment(), `# ${nodeTitle(spec, node)}`, '#'];
+}
+
+/**
+ * The start of a script `synth up` runs for one step of a node's startup (initdb.sh, clone.sh,
+ * rewind.sh, passfile.sh): the head, what it does, strict mode, and with `dataDir` the data
+ * directory and the PostgreSQL binaries on PATH.
+ */
+export function stepScriptHead(spec: ClusterSpec, node: PostgresNodeSpec, about: string, { dataDir = true } = {}): string[] {
+  return [
+    ...scriptHead(spec, node),
+    `# ${about}`,
+    'set -Eeuo pipefail',
+    '',
+    ...(dataDir ? [`export PGDATA=${shellQuote(node.paths.dataDir)}`, postgresPath(spec)] : []),
+  ];
 }
