@@ -28,16 +28,7 @@ async function start(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
     port: proxy.readWrite.port.listenPort,
   });
   const ports = [proxy.readWrite.port.listenPort, proxy.readOnly?.port.listenPort, proxy.stats?.port.listenPort];
-  ctx.record({
-    id: proxy.id,
-    kind: 'haproxy',
-    pid: server.pid,
-    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
-    pidFile: server.pidFile,
-    logFile: server.logFile,
-    ports: ports.filter((p): p is number => p !== undefined),
-    startedAt: new Date().toISOString(),
-  });
+  ctx.recordStarted(proxy.id, 'haproxy', server, ports.filter((p): p is number => p !== undefined));
 }
 
 /** Ready: its first checks are done and the RW backend has exactly one server UP (without a stats page: its ports accept). */

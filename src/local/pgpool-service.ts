@@ -70,16 +70,7 @@ async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
     logFile: pool.paths.logFile,
     abortIf: () => (isAlive(server.pid, server.startTime) ? undefined : `${pool.id} exited`),
   });
-  ctx.record({
-    id: pool.id,
-    kind: 'pgpool',
-    pid: server.pid,
-    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
-    pidFile: server.pidFile,
-    logFile: server.logFile,
-    ports: [pool.port.listenPort, pool.pcp.port],
-    startedAt: new Date().toISOString(),
-  });
+  ctx.recordStarted(pool.id, 'pgpool', server, [pool.port.listenPort, pool.pcp.port]);
 }
 
 /** pcp_attach_node or pcp_detach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */

@@ -2,7 +2,8 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { makeOwnedDir, writeOwnedFile } from '../process/files.js';
-import { startPostgres, waitForStreaming } from '../process/postgres.js';
+import { startPostgres, waitForStreaming, type StartPostgresOptions } from '../process/postgres.js';
+import type { ServerProcess } from '../process/processes.js';
 import { runTool } from '../process/run-as.js';
 import { renderCloneScript } from '../render/postgres/clone-shell.js';
 import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
@@ -35,26 +36,20 @@ async function initdb(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> 
   }
 }
 
-async function start(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
-  const server = await startPostgres({
-    binDir: ctx.toolchain.postgres.binDir,
+/** A node's postmaster with its generated postgresql.conf, as `up` and a restore start it. */
+export function startNodeServer(node: PostgresNodeSpec, opts: Pick<StartPostgresOptions, 'binDir' | 'pidFile' | 'runAs' | 'name' | 'readyTimeoutMs'>): Promise<ServerProcess> {
+  return startPostgres({
+    ...opts,
     dataDir: node.paths.dataDir,
     configFile: postgresConfigFile(node.paths.configDir),
     logFile: node.paths.logFile,
-    pidFile: ctx.layout.pidFile(node.id),
-    runAs: ctx.runAs,
-    name: node.id,
+    name: opts.name ?? node.id,
   });
-  ctx.record({
-    id: node.id,
-    kind: node.role,
-    pid: server.pid,
-    ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
-    pidFile: server.pidFile,
-    logFile: server.logFile,
-    ports: [node.port.listenPort],
-    startedAt: new Date().toISOString(),
-  });
+}
+
+async function start(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {
+  const server = await startNodeServer(node, { binDir: ctx.toolchain.postgres.binDir, pidFile: ctx.layout.pidFile(node.id), runAs: ctx.runAs });
+  ctx.recordStarted(node.id, node.role, server, [node.port.listenPort]);
 }
 
 export async function ensureStarted(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<void> {

@@ -1,12 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
+import type { ServerProcess } from '../process/processes.js';
 import type { RunAs } from '../process/run-as.js';
 import type { PgConn } from '../process/sql.js';
 import type { LocalLayout } from './layout.js';
 import type { Progress } from './progress.js';
 import { superuserConn } from './superuser-conn.js';
 import { secretValue, type LocalSecrets } from './secrets.js';
-import { isServiceRunning, readState, writeState, type LocalState, type ServiceRecord } from './state.js';
+import { isServiceRunning, readState, writeState, type LocalState, type ServiceKind, type ServiceRecord } from './state.js';
 import type { Toolchain } from './toolchain.js';
 
 /**
@@ -38,6 +39,20 @@ export class LocalRuntime {
   running(id: string): ServiceRecord | undefined {
     const record = this.state.services.find((s) => s.id === id);
     return record && isServiceRunning(record) ? record : undefined;
+  }
+
+  /** Records a server this run started: what `status`, `down` and the next `up` find by pid. */
+  recordStarted(id: string, kind: ServiceKind, server: ServerProcess, ports: number[]): void {
+    this.record({
+      id,
+      kind,
+      pid: server.pid,
+      ...(server.startTime === undefined ? {} : { startTime: server.startTime }),
+      pidFile: server.pidFile,
+      logFile: server.logFile,
+      ports,
+      startedAt: new Date().toISOString(),
+    });
   }
 
   record(record: ServiceRecord): void {

@@ -4,10 +4,9 @@ import type { PostgresNodeSpec } from '../../model/spec.js';
 import { findPostgresBinaries } from '../../process/binaries.js';
 import { LocalRunError, LocalSetupError } from '../../process/errors.js';
 import { makeOwnedDir } from '../../process/files.js';
-import { startPostgres } from '../../process/postgres.js';
 import { stopServer } from '../../process/processes.js';
 import { query } from '../../process/sql.js';
-import { postgresConfigFile } from '../config-files.js';
+import { startNodeServer } from '../postgres-service.js';
 import { isServiceRunning, readState } from '../state.js';
 import { runPgbackrest, type BackupContext } from './context.js';
 import { PROBE_TIMEOUTS, superuserConn } from '../superuser-conn.js';
@@ -97,16 +96,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
 async function finishRecovery(ctx: BackupContext, node: PostgresNodeSpec): Promise<void> {
   const { binDir } = findPostgresBinaries(ctx.spec.postgresVersion);
   makeOwnedDir(node.paths.socketDir, ctx.runAs);
-  const server = await startPostgres({
-    binDir,
-    dataDir: node.paths.dataDir,
-    configFile: postgresConfigFile(node.paths.configDir),
-    logFile: node.paths.logFile,
-    pidFile: ctx.layout.pidFile(node.id),
-    runAs: ctx.runAs,
-    name: `${node.id} (recovering)`,
-    readyTimeoutMs: 600_000,
-  });
+  const server = await startNodeServer(node, { binDir, pidFile: ctx.layout.pidFile(node.id), runAs: ctx.runAs, name: `${node.id} (recovering)`, readyTimeoutMs: 600_000 });
   try {
     const conn = superuserConn(ctx.spec, node, { ...PROBE_TIMEOUTS, queryTimeoutMs: 10_000 });
     const deadline = Date.now() + 60 * 60_000;
