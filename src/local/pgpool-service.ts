@@ -1,11 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgpoolSpec } from '../model/spec.js';
-import { showPoolNodes, waitForPoolNodes } from '../process/pgpool.js';
+import { waitForPoolNodes } from '../process/pgpool.js';
 import { isAlive, startServer } from '../process/processes.js';
 import { runTool } from '../process/run-as.js';
 import type { PgConn } from '../process/sql.js';
-import { waitForPort } from '../process/wait.js';
+import { waitFor, waitForPort } from '../process/wait.js';
 import { pgpoolEntrypointVariables } from '../render/pgpool/index.js';
 import { pgpoolFiles } from './config-files.js';
 import type { LocalRuntime } from './runtime.js';
@@ -120,13 +120,16 @@ export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promi
  * stopped and started while Pgpool ran); Pgpool 4.3 does not re-attach one by itself.
  */
 export async function reattachRunningBackends(ctx: LocalRuntime, pool: PgpoolSpec, onlyIds?: ReadonlySet<string>): Promise<string[]> {
-  const nodes = await showPoolNodes(pgpoolConn(ctx, pool));
+  // Over PCP, and asked again for a moment: a session through Pgpool right after a detach or an
+  // attach is cut when Pgpool-II 4.3 restarts its children (seen as "Connection terminated
+  // unexpectedly" in the fault suite), and the PCP process restarts with them.
+  const statuses = await waitFor(() => pcpNodeStatuses(ctx, pool), { what: `${pool.id}'s node states over PCP`, timeoutMs: 10_000, intervalMs: 200, logFile: pool.paths.logFile });
   const attached: string[] = [];
-  for (const node of nodes) {
-    const backend = pool.backends[node.nodeId];
-    if (node.status !== 'down' || !backend?.nodeId || !ctx.running(backend.nodeId)) continue;
+  for (const [index, status] of statuses.entries()) {
+    const backend = pool.backends[index];
+    if (status !== 'down' || !backend?.nodeId || !ctx.running(backend.nodeId)) continue;
     if (onlyIds && !onlyIds.has(backend.nodeId)) continue;
-    await attachPoolNode(ctx, pool, node.nodeId);
+    await attachPoolNode(ctx, pool, index);
     attached.push(backend.nodeId);
   }
   return attached;
