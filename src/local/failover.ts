@@ -6,6 +6,7 @@ import { query } from '../process/sql.js';
 import { waitFor } from '../process/wait.js';
 import { showPoolNodes } from '../process/pgpool.js';
 import { detachEverywhere, pgpoolConn, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
+import { setNodeInHaproxies } from './haproxy-service.js';
 import { ensureStandby, moveAside, waitReplicasStreaming } from './postgres-service.js';
 import { dropStaleSlots, ensurePrimarySlots } from './rejoin.js';
 import type { LocalRuntime } from './runtime.js';
@@ -162,6 +163,7 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   if (options.reclone) moveAside(ctx, node);
   await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
   await waitReplicasStreaming(ctx, primary.node, [node]);
+  await ctx.progress.step(`${id} back in service in HAProxy`, () => setNodeInHaproxies(ctx, id, 'ready'));
   // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
   await dropStaleSlots(ctx, node);
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id) && p.backends.some((b) => b.nodeId === id))) {

@@ -1,5 +1,5 @@
 import type { HaproxySpec } from '../model/spec.js';
-import { startHaproxy } from '../process/haproxy.js';
+import { haproxyCommand, startHaproxy } from '../process/haproxy.js';
 import { waitFor, waitForPort } from '../process/wait.js';
 import { haproxyConfigFile } from './config-files.js';
 import { haproxyBackendNames } from '../render/haproxy/index.js';
@@ -51,7 +51,36 @@ async function waitReady(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
 
 export async function ensureHaproxy(ctx: LocalRuntime, proxy: HaproxySpec): Promise<void> {
   const running = ctx.running(proxy.id);
-  if (running) ctx.progress.note(`${proxy.id} already running (pid ${running.pid})`);
-  else await ctx.progress.step(`start ${proxy.id} (HAProxy ${ctx.toolchain.haproxy!.version})`, () => start(ctx, proxy));
+  if (running) {
+    ctx.progress.note(`${proxy.id} already running (pid ${running.pid})`);
+    // A node synth stopped while HAProxy ran is in maintenance there until started again.
+    for (const node of ctx.spec.postgres.filter((n) => ctx.running(n.id))) await setServerState(ctx, proxy, node.id, 'ready');
+  } else await ctx.progress.step(`start ${proxy.id} (HAProxy ${ctx.toolchain.haproxy!.version})`, () => start(ctx, proxy));
   await ctx.progress.step(`${proxy.id} ready (RW backend UP)`, () => waitReady(ctx, proxy));
+}
+
+/** The `backend/server` pairs through which an HAProxy reaches a node (none in front of Pgpool-II). */
+function serversOf(proxy: HaproxySpec, nodeId: string): string[] {
+  const { rw, ro } = haproxyBackendNames(proxy);
+  const pairs = [
+    ...proxy.readWrite.servers.filter((s) => s.name === nodeId).map(() => `${rw}/${nodeId}`),
+    ...(proxy.readOnly && ro ? proxy.readOnly.servers.filter((s) => s.name === nodeId).map(() => `${ro}/${nodeId}`) : []),
+  ];
+  return [...new Set(pairs)];
+}
+
+async function setServerState(ctx: LocalRuntime, proxy: HaproxySpec, nodeId: string, state: 'maint' | 'ready'): Promise<void> {
+  for (const server of serversOf(proxy, nodeId)) {
+    const answer = await haproxyCommand(proxy.paths.adminSocket, `set server ${server} state ${state}`);
+    if (answer) throw new Error(`HAProxy ${proxy.id}: set server ${server} state ${state}: ${answer}`);
+  }
+}
+
+/**
+ * A node in maintenance (`maint`) or back in service (`ready`) in every running HAProxy that
+ * sends to it directly: set to maintenance before synth stops it, HAProxy hands it no new session
+ * while it shuts down (its checks would take seconds to notice).
+ */
+export async function setNodeInHaproxies(ctx: LocalRuntime, nodeId: string, state: 'maint' | 'ready'): Promise<void> {
+  for (const proxy of ctx.spec.haproxies.filter((h) => ctx.running(h.id))) await setServerState(ctx, proxy, nodeId, state);
 }

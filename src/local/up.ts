@@ -11,7 +11,7 @@ import { writeBackupFiles } from './backup/files.js';
 import { ensureStanza } from './backup/stanza.js';
 import { bootstrapPrimary } from './bootstrap.js';
 import { writeConfigFiles } from './config-files.js';
-import { ensureHaproxy } from './haproxy-service.js';
+import { ensureHaproxy, setNodeInHaproxies } from './haproxy-service.js';
 import { localLayout, type LocalLayout } from './layout.js';
 import { resolveLocalSpec, validateForLocal, withPgpoolVersion, type LocalSpecOptions } from './local-spec.js';
 import { detachEverywhere, ensurePgpool, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
@@ -176,6 +176,7 @@ export async function startOneService(ctx: LocalRuntime, id: string): Promise<vo
   const node = spec.postgres.find((n) => n.id === id);
   if (node) {
     if (!ctx.running(id)) await startNode(ctx, node);
+    await ctx.progress.step(`${id} back in service in HAProxy`, () => setNodeInHaproxies(ctx, id, 'ready'));
     for (const pool of spec.pgpools.filter((p) => p.backends.some((b) => b.nodeId === id) && ctx.running(p.id))) {
       await ctx.progress.step(`${pool.id}: attach ${id}`, () => reattachRunningBackends(ctx, pool, new Set([id])));
       await waitPgpoolReady(ctx, pool);
@@ -236,6 +237,10 @@ export async function stopOneService(ctx: LocalRuntime, id: string): Promise<voi
   const record = ctx.running(id);
   if (!record) return;
   const node = ctx.spec.postgres.find((n) => n.id === id);
+  if (node) {
+    // Out of HAProxy's rotation first: it sends new sessions to the server until its checks fail.
+    await ctx.progress.step(`${id} to maintenance in HAProxy`, () => setNodeInHaproxies(ctx, id, 'maint')).catch(() => {});
+  }
   if (node && (await isStandbyNow(ctx, node))) {
     // Detached first, a standby that shuts down is never handed a new session (Pgpool would
     // end it with "kind does not match" while the server refuses connections).

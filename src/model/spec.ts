@@ -233,7 +233,8 @@ export interface HaproxySpec extends NodeRef {
   checkUser: string;
   maxConn: number;
   timeouts: { connect: string; client: string; server: string; check: string; queue: string };
-  paths: { configDir: string; pidFile: string; logFile: string };
+  /** `adminSocket`: the runtime API (`stats socket … level admin`), where synth sets a node it stops to maintenance first. */
+  paths: { configDir: string; pidFile: string; logFile: string; adminSocket: string };
 }
 
 export type BackupRepositorySpec =

@@ -2,6 +2,7 @@
  * HAProxy in the foreground (-db) under our process manager, and its CSV
  * stats page, which tells whether each server is UP, DOWN or still unchecked.
  */
+import { createConnection } from 'node:net';
 import { startListeningServer, type ListeningServerOptions, type ServerProcess } from './processes.js';
 
 /** HAProxy runs fine as root: pass runAs only to drop privileges. The ready wait defaults to 10000 ms. */
@@ -58,4 +59,20 @@ export async function haproxyStats(statsUrl: string, timeoutMs = 3_000): Promise
 /** The server rows of one backend (without its BACKEND summary row). */
 export function backendServers(rows: readonly HaproxyStatsRow[], backend: string): HaproxyStatsRow[] {
   return rows.filter((row) => row.proxy === backend && row.server !== 'BACKEND' && row.server !== 'FRONTEND');
+}
+
+/**
+ * One command to HAProxy's runtime API (`stats socket … level admin`), e.g. `set server b/s state
+ * maint`; resolves with its answer, which is empty when the command succeeded.
+ */
+export function haproxyCommand(socketPath: string, command: string, timeoutMs = 3_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    let answer = '';
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`HAProxy runtime API ${socketPath}: no answer to '${command}' in ${timeoutMs} ms`)));
+    socket.on('connect', () => socket.end(`${command}\n`));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.trim()));
+  });
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../src/index.js';
 import { findFreePorts } from '../support/ports.js';
 import { showPoolNodes } from '../../src/process/pgpool.js';
+import { backendServers, haproxyCommand, parseHaproxyCsv } from '../../src/process/haproxy.js';
 import { startLocalCluster, type LocalCluster } from '../../src/testing-local.js';
 import { localStatus } from '../../src/local/status.js';
 import { eventually, sleep, sql, workDir, type ConnConfig } from './readme-cluster.js';
@@ -143,6 +144,12 @@ async function expectOnePrimaryAndFollowers(): Promise<string> {
 }
 
 /** Every node streams again and Pgpool-II has all three up with that primary. */
+/** Each standby's state in HAProxy's read-only backend ('UP', 'MAINT', 'DOWN 1/3', …), over its runtime API. */
+async function haproxyStandbys(): Promise<Record<string, string>> {
+  const rows = parseHaproxyCsv(await haproxyCommand(local.spec.haproxies[0]!.paths.adminSocket, 'show stat'));
+  return Object.fromEntries(backendServers(rows, 'standbys').map((r) => [r.server, r.status]));
+}
+
 async function expectHealed(primary: string): Promise<void> {
   await eventually(async () => {
     const rows = await sql<{ application_name: string }>(superuser(primary), "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
@@ -154,6 +161,12 @@ async function expectHealed(primary: string): Promise<void> {
     const primaryNode = nodes.find((n) => n.role === 'primary');
     return up.length === 3 && primaryNode && local.spec.pgpools[0]!.backends[primaryNode.nodeId]?.nodeId === primary;
   }, `Pgpool-II with 3 nodes up and ${primary} primary`, 30_000);
+  // HAProxy's RO frontend too (it lists the configured replicas): a node that just rejoined counts
+  // as UP after two passed checks.
+  await eventually(async () => {
+    const states = Object.entries(await haproxyStandbys());
+    return states.every(([id, state]) => (id === primary) === (state !== 'UP'));
+  }, `every standby UP in HAProxy's read-only backend`, 30_000);
 }
 
 beforeAll(async () => {
@@ -231,10 +244,10 @@ describe('losing standbys and Pgpool-II', () => {
     const failures: string[] = [];
     const until = Date.now() + ms;
     while (Date.now() < until) {
-      for (const config of [local.connection('pgpool'), local.connection('haproxy', { frontend: 'ro' })]) {
+      for (const [via, config] of [['pgpool', local.connection('pgpool')], ['haproxy ro', local.connection('haproxy', { frontend: 'ro' })]] as const) {
         const opened = Date.now();
         await sql(config, 'SELECT count(*) FROM acked').catch((error: Error) => {
-          if (opened > after()) failures.push(`${config.port} at +${opened - after()} ms: ${error.message}`);
+          if (opened > after()) failures.push(`${via} at +${opened - after()} ms: ${error.message}`);
         });
       }
     }
@@ -262,14 +275,25 @@ describe('losing standbys and Pgpool-II', () => {
 
   // Pgpool-II 4.3 restarts its children on every failover event, so sessions opened while they
   // restart can be cut (up to about 2 s on a loaded 2-core machine); none opened after that fails.
-  test('a standby stopped through pgsynth (detached first, then a fast shutdown): new sessions keep working', async () => {
-    const { failures } = await loseStandby((id) => local.stopService(id));
+  test('a standby stopped through pgsynth (maintenance in HAProxy, detached in Pgpool-II, then a fast shutdown): new sessions keep working', async () => {
+    let stateWhileStopped: string | undefined;
+    const { failures, standby } = await loseStandby(async (id) => {
+      await local.stopService(id);
+      stateWhileStopped = (await haproxyStandbys())[id];
+    });
+    expect(stateWhileStopped).toBe('MAINT');
+    // expectHealed (in loseStandby) saw it UP in HAProxy again after startService.
+    expect((await haproxyStandbys())[standby]).toBe('UP');
+    // HAProxy never hands a session to the stopping server; Pgpool-II may cut one while its children restart.
+    expect(failures.filter((f) => f.startsWith('haproxy'))).toEqual([]);
     expect(laterThan(failures, 4_000)).toEqual([]);
     console.log(`standby stopped through pgsynth: ${failures.length} failed new sessions ${JSON.stringify(failures)}`);
   }, 120_000);
 
   test('a standby killed (SIGKILL): new sessions through Pgpool-II and HAProxy RO keep working', async () => {
     const { failures } = await loseStandby((id) => local.killService(id, 'SIGKILL'));
+    // A refused connection is retried on the other standby (retries + option redispatch).
+    expect(failures.filter((f) => f.startsWith('haproxy'))).toEqual([]);
     expect(laterThan(failures, 4_000)).toEqual([]);
     console.log(`standby killed: ${failures.length} failed new sessions ${JSON.stringify(failures)}`);
   }, 120_000);
@@ -279,7 +303,8 @@ describe('losing standbys and Pgpool-II', () => {
     // Smart shutdown answers new connections with an error, which Pgpool-II 4.3 cannot skip
     // ("unable to read message kind"): about period + maxRetries × retryDelay = 3 s by default.
     expect(laterThan(failures, 4_000)).toEqual([]);
-    console.log(`outside SIGTERM: ${failures.length} failed new sessions, the last at ${failures.at(-1) ?? 'none'}`);
+    const via = (name: string) => failures.filter((f) => f.startsWith(name));
+    console.log(`outside SIGTERM: ${failures.length} failed new sessions; through Pgpool-II ${via('pgpool').length}, the last ${via('pgpool').at(-1) ?? 'none'}; through HAProxy RO ${via('haproxy').length}, the last ${via('haproxy').at(-1) ?? 'none'}`);
   }, 120_000);
 
   test('both standbys lost: commits wait and status counts them; they complete when a standby returns', async () => {

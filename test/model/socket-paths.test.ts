@@ -14,9 +14,11 @@ function localDirFor(bytes: number): string {
 }
 
 describe('socket path limit', () => {
-  it('lists every socket synth up makes: one per PostgreSQL node, two per Pgpool', () => {
+  it('lists every socket synth up makes: one per PostgreSQL node, two per Pgpool, one per HAProxy', () => {
     const spec = resolveLocalSpec(shop().cluster, { localDir: '/tmp/s' });
-    expect(localSocketPaths(spec)).toHaveLength(spec.postgres.length + 2 * spec.pgpools.length);
+    expect(spec.haproxies.length).toBeGreaterThan(0);
+    expect(localSocketPaths(spec)).toHaveLength(spec.postgres.length + 2 * spec.pgpools.length + spec.haproxies.length);
+    expect(localSocketPaths(spec)).toContain(`/tmp/s/run/${spec.haproxies[0]!.id}.sock`);
   });
 
   it.each([

@@ -780,7 +780,7 @@ const CASES: Case[] = [
     goodOptions: { localDir: '/tmp/pgsynth-short' },
     path: 'shop',
     field: 'localDir',
-    message: [`socket path '/tmp/${'x'.repeat(90)}/run/.s.PGSQL.5611' is 113 bytes; sun_path holds 107 (5 socket(s) too long)`],
+    message: [`socket path '/tmp/${'x'.repeat(90)}/run/.s.PGSQL.5611' is 113 bytes; sun_path holds 107 (6 socket(s) too long)`],
     fix: ['at least 6 byte(s) shorter'],
   },
   {

@@ -16,7 +16,7 @@ export function resolveHaproxies(ctx: ResolveContext, pgpools: PgpoolSpec[]): Ha
 }
 
 function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): HaproxySpec {
-  const { plan, target } = ctx;
+  const { plan, target, localDir } = ctx;
   const hp = h.props;
   const { upstream, rwServers, roServers } = servers(ctx, h, pgpools);
   // Over Pgpool, no more at once than Pgpool serves (num_init_children − reserved_connections), to
@@ -45,8 +45,8 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
     paths:
       target === 'compose'
         ? // The official images run HAProxy as 'haproxy' and Pgpool as 'postgres': only these dirs are theirs.
-          { configDir: '/usr/local/etc/haproxy', pidFile: '/var/lib/haproxy/haproxy.pid', logFile: '' }
-        : { configDir: plan.dir(h.id, ''), pidFile: plan.dir(h.id, 'haproxy.pid'), logFile: plan.dir(h.id, 'haproxy.log') },
+          { configDir: '/usr/local/etc/haproxy', pidFile: '/var/lib/haproxy/haproxy.pid', logFile: '', adminSocket: '/var/lib/haproxy/admin.sock' }
+        : { configDir: plan.dir(h.id, ''), pidFile: plan.dir(h.id, 'haproxy.pid'), logFile: plan.dir(h.id, 'haproxy.log'), adminSocket: `${localDir}/run/${h.id}.sock` },
   };
 }
 

@@ -6,7 +6,7 @@ export const socketPathsFit = defineRule({
   code: 'PGS171',
   severity: 'error',
   title: 'Unix socket paths under synth up fit sun_path (at most 107 bytes)',
-  why: 'Under synth up PostgreSQL and Pgpool put their sockets in <localDir>/run/.s.PGSQL.<port>. A Unix socket path is limited to 107 bytes: PostgreSQL refuses to start with "Unix-domain socket path "…" is too long (maximum 107 bytes)", and Pgpool cannot create its socket.',
+  why: 'Under synth up PostgreSQL and Pgpool put their sockets in <localDir>/run/.s.PGSQL.<port>, HAProxy its runtime API in <localDir>/run/<id>.sock. A Unix socket path is limited to 107 bytes: PostgreSQL refuses to start with "Unix-domain socket path "…" is too long (maximum 107 bytes)", and Pgpool and HAProxy cannot create theirs.',
   fix: 'use a shorter project path or localDir',
   example: "cluster.validate({ localDir: '/home/someone/projects/a/very/long/path/…/.pgsynth/local/shop' })",
   targets: ['local'],

@@ -48,6 +48,8 @@ describe('haproxy.cfg of the README example (compose)', () => {
       '# A second HAProxy on the same ports fails to bind instead of silently sharing them.',
       'noreuseport',
       'pidfile /var/lib/haproxy/haproxy.pid',
+      '# The runtime API: synth sets a node it is about to stop to maintenance here first, so no new session reaches it.',
+      'stats socket /var/lib/haproxy/admin.sock mode 600 level admin',
       'log stdout format raw local0 info',
     ]);
   });
@@ -73,12 +75,12 @@ describe('haproxy.cfg of the README example (compose)', () => {
     const standbys = sectionLines(cfg, 'backend standbys');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
     ]);
     const backend = sectionLines(cfg, 'backend pgpool');
     expect(backend.filter((l) => l.startsWith('server '))).toEqual([
-      'server pgpool pgpool:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pgpool pgpool:9999 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
     ]);
     expect(backend.some((l) => l.startsWith('tcp-check') || l.startsWith('option'))).toBe(false);
   });
@@ -120,9 +122,9 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
       'tcp-check expect binary 440000000b00010000000166 comment "pg_is_in_recovery() = f: primary"',
     ]);
     expect(primary.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-primary pg-primary:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
     ]);
   });
 
@@ -131,8 +133,8 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
     expect(standbys).toContain('balance leastconn');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-replica1 pg-replica1:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
     ]);
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
   });
@@ -158,11 +160,12 @@ describe('haproxy.cfg for the local target', () => {
     expect(sectionLines(cfg, 'frontend ro')).toContain('bind 127.0.0.1:5101');
     expect(sectionLines(cfg, 'listen stats')).toContain('bind 127.0.0.1:8406');
     expect(sectionLines(cfg, 'backend pgpool').filter((l) => l.startsWith('server '))).toEqual([
-      'server pgpool 127.0.0.1:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
+      'server pgpool 127.0.0.1:9999 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
     ]);
     // Docker's DNS exists only on compose; locally every server is an address.
     expect(cfg).not.toContain('resolvers');
     expect(sectionLines(cfg, 'global')).toContain(`pidfile ${localDir}/haproxy/haproxy.pid`);
+    expect(sectionLines(cfg, 'global')).toContain(`stats socket ${localDir}/run/haproxy.sock mode 600 level admin`);
     expect(result).toMatchObject({ ok: true });
   });
 
