@@ -7,7 +7,8 @@ import { hostPgpool, hostPostgres } from '../support/binaries.js';
 import { LocalRunError } from '../../src/process/errors.js';
 import { startPgpool } from '../../src/process/pgpool.js';
 import { findFreePort } from '../support/ports.js';
-import { baseBackup, startPostgres } from '../../src/process/postgres.js';
+import { startPostgres } from '../../src/process/postgres.js';
+import { baseBackup } from '../support/pg-bootstrap.js';
 import { chownTree, resolveRunAs } from '../../src/process/run-as.js';
 
 const runAs = resolveRunAs();

@@ -12,7 +12,8 @@ import { backendServers, haproxyStats, startHaproxy } from '../../src/process/ha
 import { showPoolNodes, startPgpool, waitForPoolNodes } from '../../src/process/pgpool.js';
 import { isPortFree } from '../../src/process/ports.js';
 import { findFreePort } from '../support/ports.js';
-import { baseBackup, initPrimary, startPostgres, waitForStreaming } from '../../src/process/postgres.js';
+import { startPostgres, waitForStreaming } from '../../src/process/postgres.js';
+import { baseBackup, initPrimary } from '../support/pg-bootstrap.js';
 import { livingGroupMembers } from '../../src/process/proc-stat.js';
 import { isAlive, stopServer, type ServerProcess } from '../../src/process/processes.js';
 import { chownTree, resolveRunAs } from '../../src/process/run-as.js';

@@ -77,7 +77,7 @@ export function renderPgpoolEntrypoint(spec: ClusterSpec, pool: PgpoolSpec): str
         '',
         `# failover.sh promotes, checkpoints and makes slots as ${replication.name}.`,
         `escaped=$(printf '%s' "$${replication.passwordEnv}" | sed 's/[\\\\:]/\\\\&/g')`,
-        `printf '*:*:*:%s:%s\\n' ${shellQuote(replication.name)} "$escaped" >${shellQuote(failoverPassfile(spec, pool))}`,
+        `printf '*:*:*:%s:%s\\n' ${shellQuote(replication.name)} "$escaped" >${shellQuote(failoverPassfile(pool))}`,
         '',
       ].join('\n')
     : '';

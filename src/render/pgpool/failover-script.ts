@@ -18,7 +18,7 @@ export function failoverCommand(pool: PgpoolSpec): string {
 }
 
 /** Where the script finds the replication role's password (a libpq password file, 0600). */
-export function failoverPassfile(spec: ClusterSpec, pool: PgpoolSpec): string {
+export function failoverPassfile(pool: PgpoolSpec): string {
   return `${pgpoolRuntimeDir(pool)}/failover.pgpass`;
 }
 
@@ -75,7 +75,7 @@ set -uo pipefail
 
 # psql of any major: PATH, then Debian's and the official images' places.
 export PATH="$PATH:/usr/lib/postgresql/${spec.postgresVersion}/bin:/usr/local/bin:/usr/bin"
-export PGPASSFILE=${q(failoverPassfile(spec, pool))}
+export PGPASSFILE=${q(failoverPassfile(pool))}
 export PGCONNECT_TIMEOUT=3
 readonly ROLE=${q(spec.roles.replication.name)}
 
