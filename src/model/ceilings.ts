@@ -62,16 +62,29 @@ function serverSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: Hapro
   return node ? postgresSessions(spec, node).sessions : haproxy.maxConn;
 }
 
+/** The replication groups (node ids) every member of which is among `ids`. */
+function wholeGroups(spec: ClusterSpec, ids: string[]): string[][] {
+  const groupOf = (n: PostgresNodeSpec) => n.replica?.upstreamId ?? n.id;
+  const groups = new Map<string, string[]>();
+  for (const n of spec.postgres) groups.set(groupOf(n), [...(groups.get(groupOf(n)) ?? []), n.id]);
+  return [...groups.values()].filter((members) => members.length > 1 && members.every((id) => ids.includes(id)));
+}
+
 /** Sessions an HAProxy frontend forwards at once: its active servers' maxconn, capped by the global maxconn. */
 export function frontendSessions(spec: ClusterSpec, haproxy: HaproxySpec, frontend: HaproxyFrontendSpec): { sessions: number; formula: string } {
   const active = frontend.servers.filter((s) => !s.backup);
   const perServer = active.map((s) => serverSessions(spec, haproxy, frontend, s.name));
   // Of servers checked for the primary role only one passes at a time: the primary.
   const onePrimary = active.every((s) => s.check === 'primary') && active.length > 1;
-  const servers = onePrimary ? Math.max(...perServer) : perServer.reduce((a, b) => a + b, 0);
+  // Of servers checked for the standby role, one is the primary of the moment wherever a whole
+  // replication group is listed: all but the largest of that group serve.
+  const primaries = active.every((s) => s.check === 'standby') ? wholeGroups(spec, active.map((s) => s.name)).map((ids) => Math.max(...ids.map((id) => perServer[active.findIndex((s) => s.name === id)]!))) : [];
+  const sum = perServer.reduce((a, b) => a + b, 0);
+  const servers = onePrimary ? Math.max(...perServer) : sum - primaries.reduce((a, b) => a + b, 0);
   const sessions = Math.min(servers, haproxy.maxConn);
+  const minusPrimaries = primaries.length ? ` − ${primaries.join(' − ')} (the primary)` : '';
   const serversText =
-    active.length === 1 ? `server maxconn ${servers}` : onePrimary ? `server maxconn ${servers} (one primary at a time)` : `server maxconn ${perServer.join(' + ')} = ${servers}`;
+    active.length === 1 ? `server maxconn ${servers}` : onePrimary ? `server maxconn ${servers} (one primary at a time)` : `server maxconn ${perServer.join(' + ')}${minusPrimaries} = ${servers}`;
   return { sessions, formula: servers > haproxy.maxConn ? `global maxconn ${haproxy.maxConn} (below ${serversText})` : serversText };
 }
 

@@ -78,10 +78,11 @@ export interface HaproxyProps {
   /** Read-write frontend. */
   readonly readWrite: HaproxyFrontendProps;
   /**
-   * Read-only frontend: the standbys only (Pgpool's standby backends, or the replicas among the
-   * upstream nodes), each checked to answer `pg_is_in_recovery() = t` as `checkUser`. A write
-   * through it always fails ("cannot execute … in a read-only transaction"), the primary is never
-   * its backup, and it needs no free Pgpool child. Needs at least one standby (PGS142).
+   * Read-only frontend: the standbys of the moment. It lists the replicas among Pgpool's backends
+   * (or the upstream nodes) and their primary, each checked to answer `pg_is_in_recovery() = t`
+   * as `checkUser`, so after a failover the promoted node drops out and the old primary serves
+   * reads once it rejoins as a standby. A write through it always fails ("cannot execute … in a
+   * read-only transaction"), and it needs no free Pgpool child. Needs at least one replica (PGS142).
    */
   readonly readOnly?: HaproxyFrontendProps;
   /** Stats page (HTTP), protected by basic auth. */

@@ -739,7 +739,7 @@ const CASES: Case[] = [
     good: () => shop({ primary: { maxConnections: 170 } }).cluster,
     path: 'shop/haproxy',
     field: 'serverMaxConn',
-    message: ["read-only serverMaxConn 32 + Pgpool's 130 connections exceed shop/pg-replica1 maxConnections − superuserReservedConnections = 140 − 3 = 137"],
+    message: ["read-only serverMaxConn 32 + Pgpool's 130 connections exceed shop/pg-primary maxConnections − superuserReservedConnections = 140 − 3 = 137"],
     fix: ['at most 7', 'at least 165'],
   },
   {

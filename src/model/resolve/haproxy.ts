@@ -50,11 +50,18 @@ function haproxySpec(ctx: ResolveContext, h: Haproxy, pgpools: PgpoolSpec[]): Ha
   };
 }
 
-/** The standbys an HAProxy's read-only frontend sends to: Pgpool's standby backends, or the replicas listed. */
-export function readOnlyStandbys(h: Haproxy): Replica[] {
+/**
+ * The nodes an HAProxy's read-only frontend lists: of Pgpool's backends (or the nodes listed),
+ * every replica and the primary of each replica. Each is checked for pg_is_in_recovery() = t, so
+ * the standbys of the moment serve: after a failover the promoted replica drops out and the old
+ * primary, rejoined as a standby, serves reads again.
+ */
+export function readOnlyNodes(h: Haproxy): PostgresNode[] {
   if (!h.props.readOnly) return [];
-  const nodes = PgPool.isPgPool(h.props.upstream) ? h.props.upstream.props.backends.map((b) => backendNode(b)) : h.props.upstream;
-  return nodes.filter(Replica.isReplica);
+  const listed = PgPool.isPgPool(h.props.upstream) ? h.props.upstream.props.backends.map((b) => backendNode(b)) : h.props.upstream;
+  const nodes = listed.filter((n): n is PostgresNode => n !== null);
+  const primariesOfReplicas = new Set<PostgresNode | null>(nodes.filter(Replica.isReplica).map((r) => r.props.primary));
+  return nodes.filter((n) => Replica.isReplica(n) || primariesOfReplicas.has(n));
 }
 
 /** Sessions the read-only frontend sends to each standby at once (null: no limit). */
@@ -64,9 +71,9 @@ export function readOnlyServerMaxConn(h: Haproxy): number | null {
 
 /**
  * The servers behind each frontend. Read-write: over Pgpool, the one Pgpool (it routes writes to
- * the primary); direct, whichever node answers as primary. Read-only: the standbys only (Pgpool's
- * standby backends, or the replicas listed), each checked to answer pg_is_in_recovery() = t, so
- * no write is ever executed there, and reads need no free Pgpool child.
+ * the primary); direct, whichever node answers as primary. Read-only: readOnlyNodes, each checked
+ * to answer pg_is_in_recovery() = t, so no write is ever executed there, and reads need no free
+ * Pgpool child.
  */
 function servers(
   ctx: ResolveContext,
@@ -74,7 +81,7 @@ function servers(
   pgpools: PgpoolSpec[],
 ): { upstream: HaproxySpec['upstream']; rwServers: HaproxyServerSpec[]; roServers: HaproxyServerSpec[] } {
   const upstream = h.props.upstream;
-  const roServers = readOnlyStandbys(h).map((n) => server(n, 'standby'));
+  const roServers = readOnlyNodes(h).map((n) => server(n, 'standby'));
   if (PgPool.isPgPool(upstream)) {
     // A Pgpool outside this cluster is not among the resolved ones: address it as this plan would.
     const ep = pgpools.find((p) => p.id === upstream.id)?.address ?? ctx.plan.endpoint(upstream.id, ctx.plan.published(upstream.props.hostPort, upstream.props.port));

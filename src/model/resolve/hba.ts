@@ -1,7 +1,7 @@
 import type { Primary } from '../primary.js';
 import type { HbaEntry } from '../spec.js';
 import type { ResolveContext } from './context.js';
-import { readOnlyStandbys } from './haproxy.js';
+import { readOnlyNodes } from './haproxy.js';
 
 // Who may connect where. Every entry is as narrow as the traffic it serves, and each file ends
 // with a reject-all, so anything not listed is refused rather than left to a default.
@@ -29,7 +29,7 @@ export function postgresHba(ctx: ResolveContext, primary: Primary): HbaEntry[] {
   }
   // An HAProxy logs in to check the nodes itself: over the nodes, or for its read-only standbys
   // over Pgpool (for read-write it only checks Pgpool's port).
-  for (const h of ctx.haproxies.filter((h) => Array.isArray(h.props.upstream) || readOnlyStandbys(h).length > 0)) {
+  for (const h of ctx.haproxies.filter((h) => Array.isArray(h.props.upstream) || readOnlyNodes(h).length > 0)) {
     entries.push({ type: 'host', database: 'postgres', user: h.props.checkUser, address: net, method: 'trust', comment: `${h.id}: pg_is_in_recovery() check role, no privileges` });
   }
   // A primary outside this cluster has no owner here, so no application entry.

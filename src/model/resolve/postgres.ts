@@ -4,7 +4,7 @@ import type { Primary } from '../primary.js';
 import { Replica } from '../replica.js';
 import type { HbaEntry, MemberSpec, PostgresLimits, PostgresNodeSpec } from '../spec.js';
 import { backendNode, nodeRef, type PostgresNode, type ResolveContext } from './context.js';
-import { readOnlyServerMaxConn, readOnlyStandbys } from './haproxy.js';
+import { readOnlyServerMaxConn, readOnlyNodes } from './haproxy.js';
 import { postgresHba } from './hba.js';
 import { slotNameFor } from '../defaults.js';
 import { deriveSynchronousStandbyNames, namesWhenPromoted } from './standby-names.js';
@@ -143,7 +143,7 @@ function primaryDefaultsResolver(ctx: ResolveContext): (p: Primary) => PostgresL
       .reduce((sum, pool) => sum + pool.props.numInitChildren * pool.props.maxPool + PGPOOL_CHECK_CONNECTIONS, 0);
     // Each HAProxy read-only frontend sends up to its serverMaxConn sessions to each standby.
     const readOnly = ctx.haproxies
-      .filter((h) => readOnlyStandbys(h).some((n) => servesThisPrimary(n)))
+      .filter((h) => readOnlyNodes(h).some((n) => servesThisPrimary(n)))
       .reduce((sum, h) => sum + (readOnlyServerMaxConn(h) ?? 0), 0);
     const demand = pooled + readOnly;
     // Room for the reserved slots and 10 more, rounded up to a multiple of 10.

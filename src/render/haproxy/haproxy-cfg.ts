@@ -59,9 +59,18 @@ export function haproxyBackendNames(haproxy: HaproxySpec): { rw: string; ro: str
 /** Path of the stats page (`stats uri`) on the stats port. */
 export const HAPROXY_STATS_URI = '/';
 
-// A failing server is checked again every 500 ms until it is marked down: about 3 s after it dies,
-// where `inter` alone would take up to 9 s (the RO frontend sends new sessions to it meanwhile).
-const CHECK_TIMING = 'inter 2s fastinter 500ms fall 3 rise 2';
+/**
+ * How often each server is checked. A node checked for its role: every 2 s, every 500 ms once a
+ * check fails (marked down about 3 s after it dies, where 2 s × 3 would take 6) and while it is
+ * down (a promoted or rejoined node serves about 1 s after it passes). Pgpool, the only server of
+ * its backend, is slower to be marked down: that closes every session through it, and a Pgpool
+ * busy failing over a node answers slowly for a moment.
+ */
+const CHECK_TIMING: Record<CheckKind, string> = {
+  pgpool: 'inter 3s fall 3 rise 2',
+  primary: 'inter 2s fastinter 500ms downinter 500ms fall 3 rise 2',
+  standby: 'inter 2s fastinter 500ms downinter 500ms fall 3 rise 2',
+};
 const DOCKER_RESOLVERS = 'docker';
 
 /** Docker's embedded DNS server, which every container on a user-defined network can ask. */
@@ -72,7 +81,7 @@ function resolversSection(): string {
 function serverLine(haproxy: HaproxySpec, server: HaproxyServerSpec, backend: Backend, others: Backend[], dockerDns: boolean): string {
   const words = ['server', server.name, `${server.host}:${server.port}`];
   if (server.check === backend.check) {
-    words.push('check', CHECK_TIMING);
+    words.push('check', CHECK_TIMING[server.check]);
   } else {
     // A backend has one tcp-check sequence; a server needing the other role test mirrors the
     // state of the same server in the backend that runs that test.
@@ -99,7 +108,7 @@ function backendDescription(haproxy: HaproxySpec, backend: Backend): string {
   const what: Record<CheckKind, string> = {
     pgpool: 'Pgpool-II, which sends writes to the primary and balances reads over the standbys (TCP check)',
     primary: `the node answering pg_is_in_recovery() = f, checked as ${haproxy.checkUser}`,
-    standby: `standbys: pg_is_in_recovery() = t, checked as ${haproxy.checkUser}`,
+    standby: `the standbys of the moment: each node answering pg_is_in_recovery() = t, checked as ${haproxy.checkUser}`,
   };
   return `description ${what[backend.check]}${backups}`;
 }

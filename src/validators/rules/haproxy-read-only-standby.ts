@@ -5,7 +5,7 @@ export const haproxyReadOnlyHasStandby = defineRule({
   code: 'PGS142',
   severity: 'error',
   title: "HAProxy's read-only frontend has a standby to send reads to",
-  why: "The read-only frontend sends sessions to standbys only (Pgpool's standby backends, or the replicas among the upstream nodes), each checked to answer pg_is_in_recovery() = t, so a write through it always fails. With no standby it has no server at all and every client is refused; the primary is never its backup, since that would let writes through.",
+  why: "The read-only frontend sends sessions to the standbys of the moment: the replicas among Pgpool's backends (or the upstream nodes) and their primary, each checked to answer pg_is_in_recovery() = t, so a write through it always fails. With no replica, the only server is a primary that never passes that check: every client is refused; sending reads to a primary instead would let writes through.",
   fix: 'add a Replica to the PgPool backends or to upstream, or drop readOnly',
   example: "new Haproxy(cluster, 'haproxy', { upstream: [primary], readWrite: { hostPort: 5100 }, readOnly: { hostPort: 5101 } })",
   check(spec) {

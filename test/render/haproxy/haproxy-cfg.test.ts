@@ -67,20 +67,22 @@ describe('haproxy.cfg of the README example (compose)', () => {
     ]);
   });
 
-  it('sends read-write sessions to Pgpool at pgpool:9999, capped at num_init_children, and read-only ones to the standbys only', () => {
+  it('sends read-write sessions to Pgpool at pgpool:9999, capped at num_init_children, and read-only ones to whichever nodes are standbys', () => {
     expect(sectionLines(cfg, 'frontend rw')).toContain('bind *:5000');
     expect(sectionLines(cfg, 'frontend rw')).toContain('default_backend pgpool');
     expect(sectionLines(cfg, 'frontend ro')).toContain('bind *:5001');
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
     const standbys = sectionLines(cfg, 'backend standbys');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
+    // The primary too: checked for pg_is_in_recovery() = t, it serves reads once a failover made it a standby.
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
     ]);
     const backend = sectionLines(cfg, 'backend pgpool');
     expect(backend.filter((l) => l.startsWith('server '))).toEqual([
-      'server pgpool pgpool:9999 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
+      'server pgpool pgpool:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none resolvers docker maxconn 32 on-marked-down shutdown-sessions',
     ]);
     expect(backend.some((l) => l.startsWith('tcp-check') || l.startsWith('option'))).toBe(false);
   });
@@ -122,19 +124,20 @@ describe('haproxy.cfg with the nodes as direct upstream', () => {
       'tcp-check expect binary 440000000b00010000000166 comment "pg_is_in_recovery() = f: primary"',
     ]);
     expect(primary.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-primary pg-primary:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
     ]);
   });
 
-  it('balances read-only over the standbys (t) only: the primary is never a backup, so no write gets through', () => {
+  it('balances read-only over the nodes answering as standbys (t) only: the primary fails that check, so no write gets through', () => {
     const standbys = sectionLines(cfg, 'backend standbys');
     expect(standbys).toContain('balance leastconn');
     expect(standbys).toContain('tcp-check expect binary 440000000b00010000000174 comment "pg_is_in_recovery() = t: standby"');
     expect(standbys.filter((l) => l.startsWith('server '))).toEqual([
-      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
-      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-primary pg-primary:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica1 pg-replica1:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
+      'server pg-replica2 pg-replica2:5432 check inter 2s fastinter 500ms downinter 500ms fall 3 rise 2 init-addr last,libc,none resolvers docker on-marked-down shutdown-sessions',
     ]);
     expect(sectionLines(cfg, 'frontend ro')).toContain('default_backend standbys');
   });
@@ -160,7 +163,7 @@ describe('haproxy.cfg for the local target', () => {
     expect(sectionLines(cfg, 'frontend ro')).toContain('bind 127.0.0.1:5101');
     expect(sectionLines(cfg, 'listen stats')).toContain('bind 127.0.0.1:8406');
     expect(sectionLines(cfg, 'backend pgpool').filter((l) => l.startsWith('server '))).toEqual([
-      'server pgpool 127.0.0.1:9999 check inter 2s fastinter 500ms fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
+      'server pgpool 127.0.0.1:9999 check inter 3s fall 3 rise 2 init-addr last,libc,none maxconn 32 on-marked-down shutdown-sessions',
     ]);
     // Docker's DNS exists only on compose; locally every server is an address.
     expect(cfg).not.toContain('resolvers');
