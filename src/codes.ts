@@ -146,6 +146,8 @@ export const CODE_GROUPS: readonly CodeGroup[] = [
       local('PGS960', 'RESTORE_NODE_RUNNING', 'the node to restore over is running', 'A running server’s data directory cannot be replaced.', 'stop it first (synth down)'),
       local('PGS961', 'RESTORE_NOT_CONFIRMED', 'the restore over a node was not confirmed', 'Replacing a node’s data needs a yes on a terminal after the list of what is replaced.', 'run it on a terminal and answer y'),
       local('PGS962', 'RECOVERY_SLOW', 'a restored node still replays WAL after an hour', 'The restore waits for recovery to reach its target before it returns.', 'read the node’s log'),
+      local('PGS963', 'STOP_PRIMARY', 'synth stop refused the primary of the moment', 'Stopping the primary makes Pgpool fail the cluster over; a switchover changes the primary without losing a write.', 'switch over first (synth switchover --to <standby>), or stop the whole cluster with synth down'),
+      local('PGS964', 'NO_SUCH_SERVICE', 'no service of that name in the cluster', 'synth stop takes a service id of the config: a node, a Pgpool or an HAProxy.', 'name a service from synth status'),
       local('PGS940', 'STOP_FAILED', 'a process survived SIGKILL', 'A process in uninterruptible sleep (state D) cannot be killed until the kernel call it waits on returns.', 'look at it with ps; it usually waits on a disk or NFS'),
     ],
   },

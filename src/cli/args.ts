@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exitCodesHelp } from './exit-codes.js';
 
-export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'promote', 'switchover', 'rejoin', 'backup', 'backups', 'restore', 'check-backups'] as const;
+export const COMMANDS = ['synth', 'validate', 'init', 'explain', 'up', 'down', 'status', 'stop', 'promote', 'switchover', 'rejoin', 'backup', 'backups', 'restore', 'check-backups'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -87,6 +87,7 @@ Commands:
   up                start the cluster locally with the real binaries (no Docker)
   down              stop the local cluster (keeps data unless --purge)
   status            show each local service, its PID, port, role and replication lag
+  stop SERVICE      stop one service of the local cluster cleanly (synth up starts it again)
   promote NODE      make a standby of the local cluster the primary (the old one is stopped first)
   switchover --to NODE  planned change of primary: no acknowledged write lost, the old one follows
   rejoin NODE       bring a node back as a standby of the primary (pg_rewind; --reclone copies it anew)

@@ -80,11 +80,12 @@ async function dispatch(args: CliArgs, o: Output): Promise<number> {
       case 'down':
       case 'status':
         return runtimeCommand(o, async () => (await import('./commands/local.js')).runLocalCommand(args.command as 'up' | 'down' | 'status', o, cluster, args));
+      case 'stop':
       case 'promote':
       case 'switchover':
       case 'rejoin':
         return runtimeCommand(o, async () =>
-          (await import('./commands/failover.js')).runFailoverCommand(args.command as 'promote' | 'switchover' | 'rejoin', o, cluster, args),
+          (await import('./commands/failover.js')).runFailoverCommand(args.command as 'stop' | 'promote' | 'switchover' | 'rejoin', o, cluster, args),
         );
       case 'backup':
       case 'backups':

@@ -163,7 +163,7 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   if (options.reclone) moveAside(ctx, node);
   await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
   await waitReplicasStreaming(ctx, primary.node, [node]);
-  await ctx.progress.step(`${id} back in service in HAProxy`, () => setNodeInHaproxies(ctx, id, 'ready'));
+  await setNodeInHaproxies(ctx, id, 'ready');
   // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
   await dropStaleSlots(ctx, node);
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id) && p.backends.some((b) => b.nodeId === id))) {

@@ -78,9 +78,15 @@ async function setServerState(ctx: LocalRuntime, proxy: HaproxySpec, nodeId: str
 
 /**
  * A node in maintenance (`maint`) or back in service (`ready`) in every running HAProxy that
- * sends to it directly: set to maintenance before synth stops it, HAProxy hands it no new session
- * while it shuts down (its checks would take seconds to notice).
+ * sends to it directly, as a progress step (none when no HAProxy does): set to maintenance before
+ * synth stops it, HAProxy hands it no new session while it shuts down (its checks would take
+ * seconds to notice).
  */
 export async function setNodeInHaproxies(ctx: LocalRuntime, nodeId: string, state: 'maint' | 'ready'): Promise<void> {
-  for (const proxy of ctx.spec.haproxies.filter((h) => ctx.running(h.id))) await setServerState(ctx, proxy, nodeId, state);
+  const proxies = ctx.spec.haproxies.filter((h) => ctx.running(h.id) && serversOf(h, nodeId).length > 0);
+  if (proxies.length === 0) return;
+  const title = state === 'maint' ? `${nodeId} to maintenance in HAProxy` : `${nodeId} back in service in HAProxy`;
+  await ctx.progress.step(title, async () => {
+    for (const proxy of proxies) await setServerState(ctx, proxy, nodeId, state);
+  });
 }

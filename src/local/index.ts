@@ -1,6 +1,6 @@
 // `synth up` / `down` / `status`: the cluster's rendered files run with the real binaries on
 // 127.0.0.1, without Docker.
-export { upLocal, openLocalRuntime, startOneService, stopOneService, type UpOptions, type UpResult } from './up.js';
+export { upLocal, openLocalRuntime, startOneService, stopOneService, stopServiceByHand, type UpOptions, type UpResult } from './up.js';
 export { promoteNode, rejoinNode, switchover } from './failover.js';
 export { downLocal, downSpec, type DownOptions, type DownResult } from './down.js';
 export { localStatus, type LocalStatus, type ServiceStatus } from './status.js';

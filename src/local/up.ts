@@ -176,7 +176,7 @@ export async function startOneService(ctx: LocalRuntime, id: string): Promise<vo
   const node = spec.postgres.find((n) => n.id === id);
   if (node) {
     if (!ctx.running(id)) await startNode(ctx, node);
-    await ctx.progress.step(`${id} back in service in HAProxy`, () => setNodeInHaproxies(ctx, id, 'ready'));
+    await setNodeInHaproxies(ctx, id, 'ready');
     for (const pool of spec.pgpools.filter((p) => p.backends.some((b) => b.nodeId === id) && ctx.running(p.id))) {
       await ctx.progress.step(`${pool.id}: attach ${id}`, () => reattachRunningBackends(ctx, pool, new Set([id])));
       await waitPgpoolReady(ctx, pool);
@@ -226,9 +226,30 @@ export function openLocalRuntime(cluster: Cluster, options: Omit<UpOptions, 'rol
   return new LocalRuntime(spec, layout, toolchain, resolveRunAs(), secrets, new Progress(options.progress));
 }
 
-async function isStandbyNow(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<boolean> {
+/** pg_is_in_recovery() of a running node: true for a standby, undefined when it does not answer. */
+async function inRecovery(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<boolean | undefined> {
   const rows = await query<{ r: boolean }>(ctx.superuserConn(node, { connectTimeoutMs: 2_000, queryTimeoutMs: 2_000 }), 'SELECT pg_catalog.pg_is_in_recovery() AS r').catch(() => []);
-  return rows[0]?.r === true;
+  return rows[0]?.r;
+}
+
+/**
+ * `synth stop SERVICE`: one service of a running cluster stopped cleanly (a node leaves HAProxy and
+ * Pgpool-II first); `synth up` starts it again. The primary of the moment is refused: stopping it
+ * would make Pgpool fail the cluster over, which a switchover does without losing a write.
+ */
+export async function stopServiceByHand(ctx: LocalRuntime, id: string): Promise<'stopped' | 'not running'> {
+  ctx.refresh();
+  const ids = serviceIds(ctx.spec);
+  if (!ids.includes(id)) throw new LocalRunError('NO_SUCH_SERVICE', `no service '${id}' in cluster ${ctx.spec.id}`, { fix: `Name one of: ${ids.join(', ')}.` });
+  if (!ctx.running(id)) return 'not running';
+  const node = ctx.spec.postgres.find((n) => n.id === id);
+  if (node && (await inRecovery(ctx, node)) === false && ctx.spec.postgres.some((n) => n !== node && ctx.running(n.id))) {
+    throw new LocalRunError('STOP_PRIMARY', `${id} is the primary: stopping it would fail the cluster over to a standby`, {
+      fix: `Switch over first (synth switchover --to <standby>), then stop ${id}; or stop the whole cluster with synth down.`,
+    });
+  }
+  await stopOneService(ctx, id);
+  return 'stopped';
 }
 
 /** Stops one running service (others keep running). */
@@ -237,11 +258,9 @@ export async function stopOneService(ctx: LocalRuntime, id: string): Promise<voi
   const record = ctx.running(id);
   if (!record) return;
   const node = ctx.spec.postgres.find((n) => n.id === id);
-  if (node) {
-    // Out of HAProxy's rotation first: it sends new sessions to the server until its checks fail.
-    await ctx.progress.step(`${id} to maintenance in HAProxy`, () => setNodeInHaproxies(ctx, id, 'maint')).catch(() => {});
-  }
-  if (node && (await isStandbyNow(ctx, node))) {
+  // Out of HAProxy's rotation first: it sends new sessions to the server until its checks fail.
+  if (node) await setNodeInHaproxies(ctx, id, 'maint').catch(() => {});
+  if (node && (await inRecovery(ctx, node)) === true) {
     // Detached first, a standby that shuts down is never handed a new session (Pgpool would
     // end it with "kind does not match" while the server refuses connections).
     await ctx.progress.step(`detach ${id} in Pgpool-II`, () => detachEverywhere(ctx, id)).catch(() => {});
