@@ -59,14 +59,12 @@ export async function ensureHaproxy(ctx: LocalRuntime, proxy: HaproxySpec): Prom
   await ctx.progress.step(`${proxy.id} ready (RW backend UP)`, () => waitReady(ctx, proxy));
 }
 
-/** The `backend/server` pairs through which an HAProxy reaches a node (none in front of Pgpool-II). */
+/** The `backend/server` names through which an HAProxy reaches a node itself (none when only through Pgpool-II). */
 function serversOf(proxy: HaproxySpec, nodeId: string): string[] {
   const { rw, ro } = haproxyBackendNames(proxy);
-  const pairs = [
-    ...proxy.readWrite.servers.filter((s) => s.name === nodeId).map(() => `${rw}/${nodeId}`),
-    ...(proxy.readOnly && ro ? proxy.readOnly.servers.filter((s) => s.name === nodeId).map(() => `${ro}/${nodeId}`) : []),
-  ];
-  return [...new Set(pairs)];
+  const lists = (servers: readonly { name: string }[] | undefined) => servers?.some((s) => s.name === nodeId) ?? false;
+  const backends = new Set([...(lists(proxy.readWrite.servers) ? [rw] : []), ...(ro && lists(proxy.readOnly?.servers) ? [ro] : [])]);
+  return [...backends].map((backend) => `${backend}/${nodeId}`);
 }
 
 async function setServerState(ctx: LocalRuntime, proxy: HaproxySpec, nodeId: string, state: 'maint' | 'ready'): Promise<void> {

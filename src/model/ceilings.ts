@@ -78,7 +78,9 @@ export function frontendSessions(spec: ClusterSpec, haproxy: HaproxySpec, fronte
   const onePrimary = active.every((s) => s.check === 'primary') && active.length > 1;
   // Of servers checked for the standby role, one is the primary of the moment wherever a whole
   // replication group is listed: all but the largest of that group serve.
-  const primaries = active.every((s) => s.check === 'standby') ? wholeGroups(spec, active.map((s) => s.name)).map((ids) => Math.max(...ids.map((id) => perServer[active.findIndex((s) => s.name === id)]!))) : [];
+  const sessionsOf = (id: string) => perServer[active.findIndex((s) => s.name === id)]!;
+  const standbyChecks = active.every((s) => s.check === 'standby');
+  const primaries = standbyChecks ? wholeGroups(spec, active.map((s) => s.name)).map((group) => Math.max(...group.map(sessionsOf))) : [];
   const sum = perServer.reduce((a, b) => a + b, 0);
   const servers = onePrimary ? Math.max(...perServer) : sum - primaries.reduce((a, b) => a + b, 0);
   const sessions = Math.min(servers, haproxy.maxConn);

@@ -38,6 +38,11 @@ describe('session ceilings', () => {
     expect(table(readme({}, { serverMaxConn: 5, timeouts: { queue: '2m' } }))['haproxy haproxy ro']).toBe(10);
   });
 
+  it('count all but one node of the read-only frontend: it lists the whole group, and one node is the primary', () => {
+    const ro = sessionCeilings(readme().resolve()).find((c) => c.entry === 'haproxy ro')!;
+    expect(ro).toMatchObject({ sessions: 64, formula: 'server maxconn 32 + 32 + 32 − 32 (the primary) = 64' });
+  });
+
   it('are capped by HAProxy global maxConn', () => {
     const rw = sessionCeilings(readme({}, { maxConn: 20 }).resolve()).find((c) => c.entry === 'haproxy rw')!;
     expect(rw).toMatchObject({ sessions: 20, formula: 'global maxconn 20 (below server maxconn 32)' });
