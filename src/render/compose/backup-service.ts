@@ -97,10 +97,3 @@ export function backupService(spec: ClusterSpec): ComposeService | null {
   const { ports: _none, ...withoutPorts } = service;
   return withoutPorts as ComposeService;
 }
-
-/** The named volumes a Backup adds: the repository (posix) and every node's socket folder. */
-export function backupVolumes(spec: ClusterSpec): string[] {
-  if (!spec.backup) return [];
-  const repo = spec.backup.repository;
-  return [...(repo.type === 'posix' ? [repo.volume] : []), ...spec.postgres.map(socketVolumeName)];
-}
