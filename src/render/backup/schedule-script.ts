@@ -149,6 +149,8 @@ export function renderScheduleScript(spec: ClusterSpec, configNode: PostgresNode
     '# now, exiting with its status:',
     `#   docker compose exec ${backup.id} ${script} once full`,
     'set -Euo pipefail',
+    '# psql of the cluster\'s major first, as the services\' healthchecks do.',
+    `export PATH=${shellQuote(`/usr/lib/postgresql/${spec.postgresVersion}/bin`)}:$PATH`,
     '',
     `readonly PGBACKREST=(${pgbackrest})`,
     `readonly FULL=${schedule(backup.schedule.full)} DIFF=${schedule(backup.schedule.diff)} INCR=${schedule(backup.schedule.incr)}`,
