@@ -109,6 +109,27 @@ describe('backup.sh: which node it backs up', () => {
     expect(existsSync(join(view, 'note.txt'))).toBe(true);
   });
 
+  it("prepare: asks every node, shows the chosen one's data, runs CHECKPOINT on it, and points pgBackRest at it", () => {
+    const root = mkdtempSync(join(dir, 'prepare-'));
+    const mount = join(root, 'b');
+    mkdirSync(join(mount, 'global'), { recursive: true });
+    writeFileSync(join(mount, 'global', 'pg_control'), 'b');
+    const view = join(root, 'view');
+    mkdirSync(view);
+    const calls = join(root, 'calls');
+    const body = [
+      'NODES=(a b)',
+      `DATA_DIR=([a]=${view} [b]=${view}) DATA_AT=([a]=${join(root, 'a')} [b]=${mount}) PORT=([a]=5432 [b]=5433) SOCKET_AT=([a]=/run/a [b]=/run/b)`,
+      `ask() { echo "$1 $2" >>${calls}; case "$1 $2" in "a SELECT"*) echo t ;; "b SELECT"*) echo f ;; esac; }`,
+      'prepare && printf "%s\\n" "${PG1[@]}"',
+    ].join('\n');
+    const r = withFunctions(script(undefined), body);
+    expect(r.status).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['a SELECT pg_is_in_recovery()', 'b SELECT pg_is_in_recovery()', 'b CHECKPOINT']);
+    expect(r.out.trim().split('\n').slice(-3)).toEqual([`--pg1-path=${view}`, '--pg1-port=5433', '--pg1-socket-path=/run/b']);
+    expect(readlinkSync(join(view, 'global'))).toBe(join(mount, 'global'));
+  });
+
   it('the one-shot mode takes only full, diff or incr', () => {
     const r = spawnSync('bash', [script(undefined), 'once', 'weekly'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
