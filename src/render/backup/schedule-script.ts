@@ -213,7 +213,7 @@ export function renderScheduleScript(spec: ClusterSpec, configNode: PostgresNode
     '',
     'log "schedule: full \'${FULL:-never}\', diff \'${DIFF:-never}\', incr \'${INCR:-never}\'"',
     'until locked stanza; do',
-    '  log "stanza-create failed: again in 10 s"',
+    '  log "no stanza yet (see above): again in 10 s"',
     '  sleep 10 & wait $!',
     'done',
     '',
