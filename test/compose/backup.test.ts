@@ -55,7 +55,8 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
   afterAll(async () => {
     if (timings.length) console.log(`compose backup timings:\n  ${timings.join('\n  ')}`);
     if (!c) return;
-    await run('docker', ['rm', '-f', restored, impostor]).catch(() => {});
+    // -v: with an image declaring the data directory a VOLUME (the official ones), each has an anonymous volume.
+    await run('docker', ['rm', '-f', '-v', restored, impostor]).catch(() => {});
     try {
       await c.down();
       await run('docker', ['volume', 'rm', '-f', restoreVolume]);
@@ -181,6 +182,9 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     timings.push(`one-shot full backup of the promoted node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(once.stdout).toMatch(/primary now: pg-replica1 \(pg-primary: no answer \(.*\); pg-replica1: primary\)/);
     expect(once.stdout).toMatch(/full backup of pg-replica1 finished in \d+ s/);
+    // The data directory path in the service holds links into pg-replica1's mount.
+    const view = await c.compose(['exec', '-T', 'backup', 'readlink', '/var/lib/postgresql/data/global']);
+    expect(view.stdout.trim()).toBe('/var/lib/pgsynth/nodes/pg-replica1/data/global');
     await c.compose(['stop', 'backup']);
     const info = (await c.compose(['run', '--rm', '--no-deps', 'backup', ...pgbackrest, '--output=json', 'info'])).stdout;
     const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string; archive: { start: string } }> }>;
@@ -205,6 +209,6 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     expect(refused).toMatch(/2 nodes answer as primary: pg-primary pg-replica1; backing up none of them/);
     expect(refused).toContain('full backup skipped');
     expect(refused).not.toContain('backup of pg-');
-    await run('docker', ['rm', '-f', impostor]);
+    await run('docker', ['rm', '-f', '-v', impostor]);
   }, 120_000);
 });
