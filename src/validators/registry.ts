@@ -8,6 +8,7 @@ import { backupArchiveBounded } from './rules/backup-archive-growth.js';
 import { archiveTimeoutBounded } from './rules/backup-archive-timeout.js';
 import { backupComposeSecretFiles } from './rules/backup-compose-secret-files.js';
 import { backupRepositoryOutsideData } from './rules/backup-repository-location.js';
+import { backupRepositoryVolumeOwn } from './rules/backup-repository-volume.js';
 import { backupRetentionKeepsFull } from './rules/backup-retention.js';
 import { backupNeedsReplicaWalLevel } from './rules/backup-wal-level.js';
 import { bindAddressLoopback } from './rules/bind-address.js';
@@ -87,6 +88,7 @@ export const RULES: readonly Rule[] = [
   backupNeedsReplicaWalLevel,
   backupOwnsArchiveSettings,
   backupRepositoryOutsideData,
+  backupRepositoryVolumeOwn,
   backupRetentionKeepsFull,
   bindAddressLoopback,
   containerPortsUnique,

@@ -5,8 +5,10 @@
 // backup pgbackrest … restore` (docs/backup.md), started in a new container: the rows before T
 // and the table are there, the rows after T are not. A standby without a slot, stopped while the
 // primary recycled the WAL it needs, catches up through restore_command (pgBackRest archive-get)
-// and streams again. Then the standby is promoted and archives
-// its new timeline into the same repository, and is backed up in its own container.
+// and streams again. Then the primary is stopped and the standby promoted: it archives its new
+// timeline into the same repository; the backup service, started again, finds it by asking every
+// node, and its one-shot mode (`backup.sh once full`) backs it up. With a second server answering as primary
+// on pg-primary's socket folder, the one-shot mode refuses and names both.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -35,6 +37,7 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
   let restoreVolume: string;
   let restored: string;
   let builtImage: string;
+  let impostor: string;
   const timings: string[] = [];
 
   beforeAll(async () => {
@@ -46,12 +49,14 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     builtImage = composeImageTag(c.spec, image);
     restoreVolume = `${c.project}-restore`;
     restored = `${c.project}-restored`;
+    impostor = `${c.project}-impostor`;
   }, 60_000);
 
   afterAll(async () => {
     if (timings.length) console.log(`compose backup timings:\n  ${timings.join('\n  ')}`);
     if (!c) return;
-    await run('docker', ['rm', '-f', restored]).catch(() => {});
+    // -v: with an image declaring the data directory a VOLUME (the official ones), each has an anonymous volume.
+    await run('docker', ['rm', '-f', '-v', restored, impostor]).catch(() => {});
     try {
       await c.down();
       await run('docker', ['volume', 'rm', '-f', restoreVolume]);
@@ -70,7 +75,7 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
       async () => {
         const { stdout } = await c.compose(['logs', '--no-color', 'backup']);
         if (/FAILED/.test(stdout)) throw new Error(`the backup service reported a failure:\n${stdout}`);
-        return /full backup finished/.test(stdout) ? stdout : undefined;
+        return /full backup of pg-primary finished/.test(stdout) ? stdout : undefined;
       },
       'the scheduled full backup',
       150_000,
@@ -78,6 +83,7 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
     timings.push(`scheduled full backup done after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(log).toContain('check: archiving reaches the repository');
     expect(log).toContain("schedule: full '* * * * *', diff 'never', incr 'never'");
+    expect(log).toMatch(/primary now: pg-primary \(pg-primary: primary; pg-replica1: /);
     await c.compose(['stop', 'backup']);
     const info = (await c.compose(['run', '--rm', '--no-deps', 'backup', ...pgbackrest, '--output=json', 'info'])).stdout;
     const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string }>; cipher: string }>;
@@ -156,14 +162,53 @@ describe.sequential('Backup on docker-compose: pgBackRest in the generated image
       60_000,
     );
     expect(archived).toContain('00000002.history');
-    // docs/backup.md: after a failover, the promoted node is backed up in its own container, after a
-    // CHECKPOINT (until the first one after the promotion pg_control still says timeline 1: pgBackRest error 058).
-    await c.psql('pg-replica1', 'CHECKPOINT');
-    await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--type=full', 'backup']);
-    const info = (await c.compose(['exec', '-T', '-u', 'postgres', 'pg-replica1', ...pgbackrest, '--output=json', 'info'])).stdout;
+    // The backup service, started again, finds the new primary (pg-primary answers nothing) and
+    // checks archiving from it; its one-shot mode (docs/backup.md) then backs it up after a
+    // CHECKPOINT (without one pg_control still says timeline 1: pgBackRest error 058).
+    const before = (await c.compose(['logs', '--no-color', 'backup'])).stdout.length;
+    await c.compose(['start', 'backup']);
+    const restarted = await eventually(
+      async () => {
+        const since = (await c.compose(['logs', '--no-color', 'backup'])).stdout.slice(before);
+        return /check: archiving reaches the repository/.test(since) ? since : undefined;
+      },
+      'the backup service checked archiving from the new primary',
+      60_000,
+    );
+    expect(restarted).toMatch(/primary now: pg-replica1 \(pg-primary: no answer \(.*\); pg-replica1: primary\)/);
+    expect(restarted).not.toMatch(/FAILED|skipped/);
+    const started = Date.now();
+    const once = await c.compose(['exec', '-T', 'backup', 'bash', '/etc/pgsynth/backup.sh', 'once', 'full']);
+    timings.push(`one-shot full backup of the promoted node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(once.stdout).toMatch(/primary now: pg-replica1 \(pg-primary: no answer \(.*\); pg-replica1: primary\)/);
+    expect(once.stdout).toMatch(/full backup of pg-replica1 finished in \d+ s/);
+    // The data directory path in the service holds links into pg-replica1's mount.
+    const view = await c.compose(['exec', '-T', 'backup', 'readlink', '/var/lib/postgresql/data/global']);
+    expect(view.stdout.trim()).toBe('/var/lib/pgsynth/nodes/pg-replica1/data/global');
+    await c.compose(['stop', 'backup']);
+    const info = (await c.compose(['run', '--rm', '--no-deps', 'backup', ...pgbackrest, '--output=json', 'info'])).stdout;
     const [stanza] = JSON.parse(info) as Array<{ backup: Array<{ type: string; archive: { start: string } }> }>;
     // The scheduled one(s) of timeline 1, then this one, which starts on timeline 2.
     expect(stanza!.backup.length).toBeGreaterThanOrEqual(2);
+    expect(stanza!.backup.at(-1)!.type).toBe('full');
     expect(stanza!.backup.at(-1)!.archive.start.startsWith('00000002')).toBe(true);
   }, 180_000);
+
+  it('with two nodes answering as primary, the one-shot backup refuses and names both', async () => {
+    // A second primary where the service looks for pg-primary (its socket folder, pg-primary stopped):
+    // a fresh server of the same image, which answers pg_is_in_recovery() = f.
+    const bin = '/usr/lib/postgresql/15/bin';
+    const server = `${bin}/initdb -D /tmp/impostor -U postgres -A trust >/dev/null && exec ${bin}/postgres -D /tmp/impostor -c listen_addresses= -c unix_socket_directories=/var/lib/pgsynth/nodes/pg-primary/run -c port=5432`;
+    await c.compose(['run', '-d', '--no-deps', '--name', impostor, 'backup', 'bash', '-c', server]);
+    const ask = ['psql', '-XAtq', '-h', '/var/lib/pgsynth/nodes/pg-primary/run', '-U', 'postgres', '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'];
+    await eventually(async () => (await run('docker', ['exec', impostor, ...ask]).catch(() => ({ stdout: '' }))).stdout.trim() === 'f', 'the second primary answers', 60_000);
+    const refused = await c.compose(['run', '--rm', '--no-deps', 'backup', 'bash', '/etc/pgsynth/backup.sh', 'once', 'full']).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/2 nodes answer as primary: pg-primary pg-replica1; backing up none of them/);
+    expect(refused).toContain('full backup skipped');
+    expect(refused).not.toContain('backup of pg-');
+    await run('docker', ['rm', '-f', '-v', impostor]);
+  }, 120_000);
 });

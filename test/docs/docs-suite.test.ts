@@ -52,8 +52,7 @@ const SKIPPED = [
   'docs/backup.md: npx synth restore --to latest --into .pgsynth/local/shop/pg-primary/data --force (a runbook step on a real incident; test/backup/pitr.test.ts runs it)',
   'docs/backup.md: 0 1 * * 0    cd /srv/shop && npx synth backup --type full (a crontab, not commands to run here)',
   'docs/backup.md: docker compose logs backup (needs a Docker engine; test/compose/backup.test.ts reads this log)',
-  'docs/backup.md: docker compose exec backup pgbackrest --config-path=/etc/pgsynth/pgbackrest --stanza=shop --type=full backup (needs a Docker engine and the running cluster)',
-  'docs/backup.md: docker compose exec -u postgres pg-replica1 pgbackrest --config-path=/etc/pgsynth/pgbackrest --stanza=shop --type=full backup (needs a Docker engine and a promoted node)',
+  'docs/backup.md: docker compose exec backup bash /etc/pgsynth/backup.sh once full (needs a Docker engine and the running cluster)',
   'docs/backup.md: docker compose run --rm --no-deps -v shop-restore-1405:/var/lib/postgresql/restore backup \\ (needs a Docker engine; test/compose/backup.test.ts runs these steps)',
 ];
 

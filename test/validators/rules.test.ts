@@ -929,6 +929,28 @@ const CASES: Case[] = [
     field: 'encryptionKey',
     message: ['secretFiles is on', 'from the environment only'],
   },
+  {
+    code: 'PGS197',
+    name: "a repository volume named like a node's socket folder volume",
+    bad: () => withBackup({ repository: { type: 'posix', volume: 'pg-primary-run' } }),
+    options: { targets: ['compose'] },
+    good: () => withBackup({ repository: { type: 'posix', volume: 'shop-backups' } }),
+    goodOptions: { targets: ['compose'] },
+    path: 'shop/backup',
+    field: 'repository.volume',
+    message: ["the repository volume 'pg-primary-run' is also shop/pg-primary's socket folder"],
+  },
+  {
+    code: 'PGS197',
+    name: "a repository volume named like a node's data volume",
+    bad: () => withBackup({ repository: { type: 'posix', volume: 'pg-primary-data' } }),
+    options: { targets: ['compose'] },
+    good: () => withBackup({ repository: { type: 'posix', volume: 'pg-primary-backups' } }),
+    goodOptions: { targets: ['compose'] },
+    path: 'shop/backup',
+    field: 'repository.volume',
+    message: ["the repository volume 'pg-primary-data' is also shop/pg-primary's data directory"],
+  },
 ];
 
 const severityOf = new Map(RULES.map((r) => [r.code, r.severity]));

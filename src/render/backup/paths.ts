@@ -27,9 +27,18 @@ export function restoreCommand(backup: BackupSpec, node: PostgresNodeSpec): stri
   return `pgbackrest ${pgbackrestArgs(backup, node).join(' ')} archive-get %f "%p"`;
 }
 
-/** The node the compose backup service backs up: the configured primary (docs/backup.md says why only it). */
+/**
+ * The node whose configuration the compose backup service starts from (its config folder and
+ * pgbackrest.conf): the configured primary. The node it backs up is the one primary at each run.
+ */
 export function backedUpNode(spec: ClusterSpec): PostgresNodeSpec {
   const primary = spec.postgres.find((n) => n.role === 'primary');
   if (!primary) throw new Error(`${spec.path}: a Backup needs a primary`);
   return primary;
+}
+
+/** Where the compose backup service mounts every node's data volume (read-only) and socket folder. */
+export function backupServiceMounts(node: PostgresNodeSpec): { data: string; socket: string } {
+  const dir = `/var/lib/pgsynth/nodes/${node.id}`;
+  return { data: `${dir}/data`, socket: `${dir}/run` };
 }

@@ -1,10 +1,11 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
 import { shellQuote } from '../shell.js';
-import { pgbackrestArgs } from './paths.js';
+import { backupServiceMounts, pgbackrestArgs } from './paths.js';
 
 // The compose backup service's command: a loop that wakes at each minute and runs the backup
 // whose crontab schedule matches it (no cron daemon in the image, and none needed for 3 lines).
+// Each run backs up the node that is primary then, asked over its socket.
 
 /** Matches one crontab field: lists of `*`, `N`, `N-M`, each with an optional `/STEP`. */
 const FIELD_MATCHES = [
@@ -43,27 +44,119 @@ const CRON_MATCHES = [
   '}',
 ].join('\n');
 
+/** Every node as bash associative arrays keyed by node id: the backup service's view of it. */
+function nodeTables(spec: ClusterSpec): string[] {
+  const table = (name: string, value: (n: PostgresNodeSpec) => string | number) =>
+    `declare -A ${name}=(${spec.postgres.map((n) => `[${shellQuote(n.id)}]=${shellQuote(String(value(n)))}`).join(' ')})`;
+  return [
+    `NODES=(${spec.postgres.map((n) => shellQuote(n.id)).join(' ')})`,
+    '# Each node\'s data directory (what the server reports as data_directory), port, and where its',
+    '# data volume (read-only) and socket folder are mounted in this container. Not readonly: a test',
+    '# sourcing the functions points them at its own folders.',
+    table('DATA_DIR', (n) => n.paths.dataDir),
+    table('PORT', (n) => n.port.listenPort),
+    table('DATA_AT', (n) => backupServiceMounts(n).data),
+    table('SOCKET_AT', (n) => backupServiceMounts(n).socket),
+  ];
+}
+
+/** Which node is primary now: every node is asked, exactly one must answer f. */
+const FIND_PRIMARY = [
+  '# ask NODE SQL: SQL on NODE over its socket, as the superuser (trusted on the socket), 10 s at most.',
+  'ask() { timeout 10 psql -XAtq -h "${SOCKET_AT[$1]}" -p "${PORT[$1]}" -U "$SUPERUSER" -d postgres -c "$2" 2>&1; }',
+  '',
+  '# find_primary: sets PRIMARY to the one node answering pg_is_in_recovery() = f. With none, or',
+  '# with more than one (two primaries: backing up either could save the wrong history), it logs',
+  '# what every node answered and fails. The servers are the ground truth, not the claim file.',
+  'find_primary() {',
+  '  local node answer seen=""',
+  '  local -a primaries=()',
+  '  for node in "${NODES[@]}"; do',
+  '    if answer=$(ask "$node" \'SELECT pg_is_in_recovery()\'); then',
+  '      case $answer in',
+  '        f) primaries+=("$node") answer=primary ;;',
+  '        t) answer=standby ;;',
+  '        *) answer="answered \'$answer\'" ;;',
+  '      esac',
+  '    else',
+  '      answer="no answer (${answer//$\'\\n\'/ })"',
+  '    fi',
+  '    seen+="${seen:+; }$node: $answer"',
+  '  done',
+  '  case ${#primaries[@]} in',
+  '    1) PRIMARY=${primaries[0]}; log "primary now: $PRIMARY ($seen)"; return 0 ;;',
+  '    0) log "no node answers as primary ($seen)" ;;',
+  '    *) log "${#primaries[@]} nodes answer as primary: ${primaries[*]}; backing up none of them ($seen)" ;;',
+  '  esac',
+  '  return 1',
+  '}',
+].join('\n');
+
+/** The chosen node's data at the path pgBackRest must read it from. */
+const SHOW_DATA = [
+  '# show_data NODE: makes NODE\'s data directory path show its data, one link per entry of its mount.',
+  '# pgBackRest reads the files at pg1-path and requires pg1-path to be the server\'s data_directory',
+  '# (DbMismatchError). The path itself cannot become a link where the image declares it a VOLUME',
+  '# (the official postgres images do), so the links are made inside it. Only links are removed.',
+  'show_data() {',
+  '  local view=${DATA_DIR[$1]} mount=${DATA_AT[$1]} entry',
+  '  if [[ ! -r $mount/global/pg_control ]]; then log "cannot read $1\'s data at $mount"; return 1; fi',
+  '  if [[ ! -d $view || ! -w $view ]]; then log "$view is not a folder postgres can write to here: cannot show $1\'s data there"; return 1; fi',
+  '  for entry in "$view"/* "$view"/.[!.]*; do',
+  '    if [[ -L $entry ]]; then rm -f -- "$entry"',
+  '    elif [[ -e $entry ]]; then log "$view holds $entry, which this service did not make: left alone, no backup"; return 1',
+  '    fi',
+  '  done',
+  '  for entry in "$mount"/* "$mount"/.[!.]*; do',
+  '    if [[ -e $entry ]]; then ln -s -- "$entry" "$view/" || return 1; fi',
+  '  done',
+  '}',
+  '',
+  '# prepare: finds the primary, shows its data, and sets PG1 (pgBackRest\'s options for it). The',
+  '# CHECKPOINT: right after a promotion pg_control names the old timeline until the first one',
+  '# (pgBackRest error 058 "WAL timeline 2 does not match pg_control timeline 1").',
+  'prepare() {',
+  '  local out',
+  '  find_primary && show_data "$PRIMARY" || return 1',
+  '  if ! out=$(ask "$PRIMARY" CHECKPOINT); then log "CHECKPOINT on $PRIMARY failed: $out"; return 1; fi',
+  '  PG1=(--pg1-path="${DATA_DIR[$PRIMARY]}" --pg1-port="${PORT[$PRIMARY]}" --pg1-socket-path="${SOCKET_AT[$PRIMARY]}")',
+  '}',
+  '',
+  '# locked COMMAND…: one at a time in this container (the schedule and a backup.sh once share the links).',
+  'locked() {',
+  '  { flock -n 9 || { log "another backup.sh run is busy: waiting for it"; flock 9; }; "$@"; } 9>"$LOCK"',
+  '}',
+].join('\n');
+
 /** The script, run as postgres by the backup service (`<backup id>/backup.sh`). */
-export function renderScheduleScript(spec: ClusterSpec, primary: PostgresNodeSpec): string {
+export function renderScheduleScript(spec: ClusterSpec, configNode: PostgresNodeSpec): string {
   const backup = spec.backup!;
   const schedule = (s: string | null) => shellQuote(s ?? '');
-  const pgbackrest = ['pgbackrest', ...pgbackrestArgs(backup, primary)].map(shellQuote).join(' ');
+  const pgbackrest = ['pgbackrest', ...pgbackrestArgs(backup, configNode)].map(shellQuote).join(' ');
+  const script = `bash ${configNode.paths.configDir}/backup.sh`;
   return [
     '#!/usr/bin/env bash',
     markerComment(),
     `# ${backup.path}: the backup service of ${spec.path}, pgBackRest stanza '${backup.stanza}'.`,
     '#',
-    `# Backs up ${primary.id} (its data volume is mounted read-only here and its socket folder shared).`,
-    '# At start it creates the stanza (kept when it exists) once the server answers, then runs',
-    '# `pgbackrest check`. Then it wakes at every minute of the container\'s clock (TZ, default UTC)',
-    '# and takes the backup whose schedule matches that minute, full before diff before incr, one',
-    '# at a time: a minute that passes while a backup runs or the service is down is not caught up.',
-    '# Every decision is logged (docker compose logs backup). By hand:',
-    `#   docker compose exec ${backup.id} ${pgbackrest} --type=full backup`,
+    '# Backs up the node that is primary at each run: it asks every node (their data volumes are',
+    '# mounted read-only here, their socket folders shared), and skips the run unless exactly one',
+    '# answers as primary. At start it creates the stanza (kept when it exists) once a primary',
+    '# answers, then runs `pgbackrest check`. Then it wakes at every minute of the container\'s clock',
+    '# (TZ, default UTC) and takes the backup whose schedule matches that minute, full before diff',
+    '# before incr, one at a time: a minute that passes while a backup runs or the service is down',
+    '# is not caught up. Every decision is logged (docker compose logs backup). By hand, one backup',
+    '# now, exiting with its status:',
+    `#   docker compose exec ${backup.id} ${script} once full`,
     'set -Euo pipefail',
+    '# psql of the cluster\'s major first, as the services\' healthchecks do.',
+    `export PATH=${shellQuote(`/usr/lib/postgresql/${spec.postgresVersion}/bin`)}:$PATH`,
     '',
     `readonly PGBACKREST=(${pgbackrest})`,
     `readonly FULL=${schedule(backup.schedule.full)} DIFF=${schedule(backup.schedule.diff)} INCR=${schedule(backup.schedule.incr)}`,
+    `readonly SUPERUSER=${shellQuote(spec.roles.superuser.name)} LOCK=${shellQuote(`${backup.paths.lockDir}/backup-sh.lock`)}`,
+    ...nodeTables(spec),
+    'PRIMARY="" PG1=()',
     '',
     'log() { printf \'%s pgsynth-backup: %s\\n\' "$(date +%FT%T%z)" "$*"; }',
     '',
@@ -71,15 +164,30 @@ export function renderScheduleScript(spec: ClusterSpec, primary: PostgresNodeSpe
     '',
     CRON_MATCHES,
     '',
-    '# backup TYPE: one backup (pgBackRest expires by the retention after it); a failure is logged, the loop goes on.',
+    FIND_PRIMARY,
+    '',
+    SHOW_DATA,
+    '',
+    '# backup TYPE: one backup of the node primary now (pgBackRest expires by the retention after it);',
+    '# a skip or failure is logged and returned, the schedule goes on.',
     'backup() {',
-    '  local started=$SECONDS',
-    '  log "$1 backup starting"',
-    '  if "${PGBACKREST[@]}" --type="$1" backup; then',
-    '    log "$1 backup finished in $((SECONDS - started)) s"',
+    '  local started=$SECONDS status',
+    '  if ! prepare; then log "$1 backup skipped"; return 1; fi',
+    '  log "$1 backup of $PRIMARY starting"',
+    '  "${PGBACKREST[@]}" "${PG1[@]}" --type="$1" backup',
+    '  status=$?',
+    '  if ((status == 0)); then',
+    '    log "$1 backup of $PRIMARY finished in $((SECONDS - started)) s"',
     '  else',
-    '    log "$1 backup FAILED (exit $?, see above and the pgBackRest log folder)"',
+    '    log "$1 backup of $PRIMARY FAILED (exit $status, see above and the pgBackRest log folder)"',
     '  fi',
+    '  return "$status"',
+    '}',
+    '',
+    '# stanza: creates the stanza on the primary (kept when it exists), then checks archiving.',
+    'stanza() {',
+    '  prepare && "${PGBACKREST[@]}" "${PG1[@]}" stanza-create || return 1',
+    '  if "${PGBACKREST[@]}" "${PG1[@]}" check; then log "check: archiving reaches the repository"; else log "check FAILED: WAL does not reach the repository (see above)"; fi',
     '}',
     '',
     '# due: the kind of backup this minute (in NOW) calls for, full before diff before incr; nothing when none.',
@@ -92,15 +200,22 @@ export function renderScheduleScript(spec: ClusterSpec, primary: PostgresNodeSpe
     '',
     'trap \'log "stopping"; exit 0\' TERM INT',
     '',
-    '# Sourced (by a test) with an argument: only the functions above.',
-    '[[ "${1:-}" == --functions-only ]] && return 0',
+    'case ${1:-} in',
+    '  # Sourced (by a test): only the functions above.',
+    '  --functions-only) return 0 ;;',
+    '  once)',
+    '    if [[ ! ${2:-} =~ ^(full|diff|incr)$ ]]; then echo "usage: backup.sh once full|diff|incr" >&2; exit 2; fi',
+    '    locked backup "$2"',
+    '    exit $? ;;',
+    '  "") ;;',
+    '  *) echo "usage: backup.sh [once full|diff|incr]" >&2; exit 2 ;;',
+    'esac',
     '',
     'log "schedule: full \'${FULL:-never}\', diff \'${DIFF:-never}\', incr \'${INCR:-never}\'"',
-    'until "${PGBACKREST[@]}" stanza-create; do',
-    `  log "stanza-create failed (is ${primary.id} up?): again in 10 s"`,
+    'until locked stanza; do',
+    '  log "no stanza yet (see above): again in 10 s"',
     '  sleep 10 & wait $!',
     'done',
-    'if "${PGBACKREST[@]}" check; then log "check: archiving reaches the repository"; else log "check FAILED: WAL does not reach the repository (see above)"; fi',
     '',
     'last=""',
     'while :; do',
@@ -110,7 +225,7 @@ export function renderScheduleScript(spec: ClusterSpec, primary: PostgresNodeSpe
     '  if [[ $stamp != "$last" ]]; then',
     '    last=$stamp',
     '    kind=$(due)',
-    '    if [[ -n $kind ]]; then backup "$kind"; fi',
+    '    if [[ -n $kind ]]; then locked backup "$kind"; fi',
     '  fi',
     '  sleep $((60 - 10#$(date +%S))) & wait $!',
     'done',

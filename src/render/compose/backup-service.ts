@@ -1,15 +1,16 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { composeImageTag } from '../backup/compose-image.js';
-import { backedUpNode } from '../backup/paths.js';
+import { backedUpNode, backupServiceMounts } from '../backup/paths.js';
 import { secretReference } from './secrets.js';
 import { dataVolumeName, type ComposeService } from './services.js';
 
 // With a Backup construct: every PostgreSQL container runs the image built from
 // `<backup id>/Dockerfile` (the configured image plus pgBackRest) and mounts the repository
-// volume, so whichever node is primary archives into it; a `backup` service backs up the
-// primary. Added to the services services.ts renders, nothing else of them changes.
+// volume, so whichever node is primary archives into it; a `backup` service backs up the node
+// that is primary at each run (backup.sh asks every node). Added to the services services.ts
+// renders, nothing else of them changes.
 
-/** The socket folder of the backed-up node, shared with the backup service (pgBackRest talks to PostgreSQL over the socket only). */
+/** A node's socket folder, shared with the backup service (pgBackRest talks to PostgreSQL over the socket only). */
 export function socketVolumeName(node: PostgresNodeSpec): string {
   return `${node.id}-run`;
 }
@@ -41,15 +42,30 @@ function build(spec: ClusterSpec, baseImage: string): NonNullable<ComposeService
 /** A PostgreSQL service with what archiving needs; unchanged without a Backup. */
 export function withBackup(spec: ClusterSpec, node: PostgresNodeSpec, service: ComposeService): ComposeService {
   if (!spec.backup) return service;
-  const socket = node.id === backedUpNode(spec).id ? [`${socketVolumeName(node)}:${node.paths.socketDir}`] : [];
   const { image: _configured, ...rest } = service;
   return {
     image: composeImageTag(spec, node.image),
     build: build(spec, node.image),
     ...rest,
     environment: { ...service.environment, ...pgbackrestEnvironment(spec) },
-    volumes: [...service.volumes, ...repositoryMounts(spec), ...socket],
+    volumes: [...service.volumes, ...repositoryMounts(spec), `${socketVolumeName(node)}:${node.paths.socketDir}`],
   };
+}
+
+/** Every node's data volume (read-only: a backup only reads it) and socket folder, at the node's own paths. */
+function nodeMounts(spec: ClusterSpec): string[] {
+  return spec.postgres.flatMap((n) => {
+    const at = backupServiceMounts(n);
+    return [`${dataVolumeName(n)}:${at.data}:ro`, `${socketVolumeName(n)}:${at.socket}`];
+  });
+}
+
+/**
+ * Waits for the configured primary (the stanza needs a server); the other nodes only have to be
+ * created first, so that their volumes get the image's folders (owner, mode) before this mounts them.
+ */
+function dependencies(spec: ClusterSpec, primary: PostgresNodeSpec): NonNullable<ComposeService['depends_on']> {
+  return Object.fromEntries(spec.postgres.map((n) => [n.id, { condition: n.id === primary.id ? 'service_healthy' : 'service_started' }]));
 }
 
 /** The backup service: the schedule loop of `<backup id>/backup.sh`, as postgres. */
@@ -70,23 +86,14 @@ export function backupService(spec: ClusterSpec): ComposeService | null {
     ports: [],
     volumes: [
       `./${backup.id}:${node.paths.configDir}:ro`,
-      // Read-only: a backup only reads the data directory.
-      `${dataVolumeName(node)}:${node.paths.dataDir}:ro`,
-      `${socketVolumeName(node)}:${node.paths.socketDir}`,
+      ...nodeMounts(spec),
       ...repositoryMounts(spec),
     ],
     networks: [spec.network.name],
-    depends_on: { [node.id]: { condition: 'service_healthy' } },
+    depends_on: dependencies(spec, node),
     stop_grace_period: '10s',
   };
   // It publishes nothing: no `ports:` at all rather than an empty list.
   const { ports: _none, ...withoutPorts } = service;
   return withoutPorts as ComposeService;
-}
-
-/** The named volumes a Backup adds: the repository (posix) and the backed-up node's socket folder. */
-export function backupVolumes(spec: ClusterSpec): string[] {
-  if (!spec.backup) return [];
-  const repo = spec.backup.repository;
-  return [...(repo.type === 'posix' ? [repo.volume] : []), socketVolumeName(backedUpNode(spec))];
 }

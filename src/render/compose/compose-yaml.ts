@@ -2,9 +2,9 @@ import { Document, isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ClusterSpec } from '../../model/spec.js';
 import { MARKER_TEXT } from '../marker.js';
 import { composeSecrets } from './secrets.js';
-import { backupService, backupVolumes, withBackup } from './backup-service.js';
-import { CLUSTER_STATE_VOLUME, usesClusterState } from '../cluster-state.js';
-import { dataVolumeName, haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
+import { backupService, withBackup } from './backup-service.js';
+import { namedVolumes } from './volumes.js';
+import { haproxyService, pgpoolService, postgresService, type ComposeService } from './services.js';
 
 // docker-compose.yml: only `services`, `volumes` and `networks`, no `version:` and no top-level
 // `name:` (docker-compose 1.29 rejects the latter, and both v1 and v2 read this form as the
@@ -65,9 +65,7 @@ export function renderComposeYaml(spec: ClusterSpec, configHashes: Record<string
     configHashes[id] === undefined ? service : { ...service, labels: { [CONFIG_HASH_LABEL]: configHashes[id] } };
   const doc = new Document({
     services: Object.fromEntries(all.map(({ id, service }) => [id, labelled(id, service)])),
-    volumes: Object.fromEntries(
-      [...spec.postgres.map(dataVolumeName), ...(usesClusterState(spec) ? [CLUSTER_STATE_VOLUME] : []), ...backupVolumes(spec)].map((name) => [name, {}]),
-    ),
+    volumes: Object.fromEntries(namedVolumes(spec).map((v) => [v.name, {}])),
     networks: { [spec.network.name]: network(spec) },
     ...(composeSecrets(spec) ? { secrets: composeSecrets(spec) } : {}),
   });

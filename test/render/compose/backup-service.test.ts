@@ -30,17 +30,28 @@ describe('a Backup on the compose target', () => {
     expect(replica!.image).not.toBe(primary!.image);
   });
 
-  it('mounts the repository volume everywhere; the backup service reads the primary\'s data read-only and shares its socket folder', () => {
+  it('mounts the repository volume everywhere; every node shares its socket folder, and the backup service mounts every node, data read-only', () => {
     const compose = composeOf(files({}));
     const { 'pg-primary': primary, 'pg-replica1': replica, backup } = compose.services;
     for (const s of [primary, replica, backup]) expect(s!.volumes).toContain('shop-pgbackrest:/var/lib/pgbackrest');
     expect(primary!.volumes).toContain('pg-primary-run:/var/run/postgresql');
+    expect(replica!.volumes).toContain('pg-replica1-run:/var/run/postgresql');
     expect(replica!.volumes.some((v) => v.startsWith('pg-primary-run:'))).toBe(false);
-    expect(backup!.volumes).toEqual(['./backup:/etc/pgsynth:ro', 'pg-primary-data:/var/lib/postgresql/data:ro', 'pg-primary-run:/var/run/postgresql', 'shop-pgbackrest:/var/lib/pgbackrest']);
+    expect(backup!.volumes).toEqual([
+      './backup:/etc/pgsynth:ro',
+      'pg-primary-data:/var/lib/pgsynth/nodes/pg-primary/data:ro',
+      'pg-primary-run:/var/lib/pgsynth/nodes/pg-primary/run',
+      'pg-replica1-data:/var/lib/pgsynth/nodes/pg-replica1/data:ro',
+      'pg-replica1-run:/var/lib/pgsynth/nodes/pg-replica1/run',
+      'shop-pgbackrest:/var/lib/pgbackrest',
+    ]);
+    // Nothing at the data directory path: backup.sh links the chosen node's data there.
+    expect(backup!.volumes.some((v) => v.split(':')[1] === '/var/lib/postgresql/data')).toBe(false);
     expect(backup!.user).toBe('postgres');
     expect(backup!.command).toEqual(['bash', '/etc/pgsynth/backup.sh']);
     expect(backup!.ports).toBeUndefined();
-    expect(Object.keys(compose.volumes)).toEqual(['pg-primary-data', 'pg-replica1-data', 'cluster-state', 'shop-pgbackrest', 'pg-primary-run']);
+    expect((backup as unknown as { depends_on: unknown }).depends_on).toEqual({ 'pg-primary': { condition: 'service_healthy' }, 'pg-replica1': { condition: 'service_started' } });
+    expect(Object.keys(compose.volumes)).toEqual(['pg-primary-data', 'pg-replica1-data', 'cluster-state', 'shop-pgbackrest', 'pg-primary-run', 'pg-replica1-run']);
   });
 
   it('gives pgBackRest the passphrase in its own variable, from .env, on every service that runs it', () => {
