@@ -216,6 +216,17 @@ describe.sequential('automatic failover and fencing under docker-compose (Postgr
       90_000,
     );
     console.log(`compose failover: old primary back as a standby ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the SIGKILL`);
+    // HAProxy's read-only frontend lists every node: the old primary, a standby now, serves reads
+    // there, and the promoted node none.
+    const { stdout: inspected } = await run('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', await containerId('pg-primary')]);
+    const ro = c.app(c.spec.haproxies[0]!.readOnly!.port.hostPort);
+    const servedBy = new Set<string>();
+    await eventually(async () => {
+      const [row] = await sql<{ addr: string; standby: boolean }>(ro, 'SELECT host(inet_server_addr()) AS addr, pg_is_in_recovery() AS standby');
+      expect(row?.standby).toBe(true);
+      servedBy.add(row!.addr);
+      return servedBy.has(inspected.trim());
+    }, 'a read through HAProxy RO served by pg-primary', 60_000);
   }, 400_000);
 
   it("docker compose restart of the primary's service: Pgpool fails over, one primary afterwards with every acknowledged write, the restarted node its standby, the cluster healthy", async () => {
