@@ -142,6 +142,8 @@ try {
   console.log(`acknowledged writes: ${acked.length}, lost: ${lost}`);
 } finally {
   running = false;
-  await local.stop({ purge: true });
-  rmSync(dir, { recursive: true, force: true });
+  // PGSYNTH_KEEP_TMP=1 keeps the servers' logs for a run that failed.
+  await local.stop({ purge: !process.env.PGSYNTH_KEEP_TMP });
+  if (process.env.PGSYNTH_KEEP_TMP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -79,7 +79,8 @@ function clusterWith(replicas) {
   const nodes = [primary];
   for (let i = 1; i <= replicas; i++) nodes.push(new Replica(cluster, `pg-replica${i}`, { primary, hostPort: 20000 + i }));
   const pool = new PgPool(cluster, 'pgpool', { backends: nodes, hostPort: 30000 });
-  new Haproxy(cluster, 'haproxy', { upstream: pool, readWrite: { hostPort: 30001 }, readOnly: { hostPort: 30002 } });
+  // maxConn admits what the servers take (PGS147): 32 sessions per node through the read-only frontend.
+  new Haproxy(cluster, 'haproxy', { upstream: pool, readWrite: { hostPort: 30001 }, readOnly: { hostPort: 30002 }, maxConn: Math.max(2000, 64 * (replicas + 2)) });
   return cluster;
 }
 console.log('in-process build + validate + render (median of 15)');

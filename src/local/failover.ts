@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { LocalRunError } from '../process/errors.js';
@@ -5,6 +6,7 @@ import { runTool } from '../process/run-as.js';
 import { query } from '../process/sql.js';
 import { waitFor } from '../process/wait.js';
 import { showPoolNodes } from '../process/pgpool.js';
+import { plannedPromotionFile } from '../render/pgpool/index.js';
 import { detachEverywhere, pgpoolConn, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
 import { setNodeInHaproxies } from './haproxy-service.js';
 import { ensureStandby, moveAside, waitReplicasStreaming } from './postgres-service.js';
@@ -58,6 +60,21 @@ function wakeOtherStandbys(ctx: LocalRuntime, promoted: PostgresNodeSpec): void 
 }
 
 /** Pgpool-II learns of the change: the old primary detached (its failover.sh finds the new one already promoted). */
+/**
+ * Runs `work` (which stops the primary and promotes `target`) with `target` named in every running
+ * Pgpool's planned-promotion file. Pgpool detaches the primary as it shuts down and runs
+ * failover.sh, which would otherwise promote the standby it prefers beside `target`: two primaries.
+ */
+async function asPlannedPromotion<T>(ctx: LocalRuntime, target: PostgresNodeSpec, work: () => Promise<T>): Promise<T> {
+  const files = ctx.spec.pgpools.filter((p) => p.failover === 'automatic' && ctx.running(p.id)).map(plannedPromotionFile);
+  for (const file of files) writeFileSync(file, `${target.id}\n`, { mode: 0o644 });
+  try {
+    return await work();
+  } finally {
+    for (const file of files) rmSync(file, { force: true });
+  }
+}
+
 async function tellPgpools(ctx: LocalRuntime, oldPrimary: PostgresNodeSpec | undefined): Promise<void> {
   if (oldPrimary) await detachEverywhere(ctx, oldPrimary.id);
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id))) {
@@ -89,12 +106,14 @@ export async function promoteNode(ctx: LocalRuntime, id: string): Promise<void> 
   }
   const { primary } = choosePrimary(states);
   const old = primary && primary.node !== target.node ? primary.node : undefined;
-  if (old && ctx.running(old.id)) {
-    ctx.progress.note(`${old.id} is the primary and still runs: stopping it first, so it takes no write after ${id} is promoted`);
-    await stopOneService(ctx, old.id);
-  }
-  await promoteRunning(ctx, target.node);
-  await tellPgpools(ctx, old);
+  await asPlannedPromotion(ctx, target.node, async () => {
+    if (old && ctx.running(old.id)) {
+      ctx.progress.note(`${old.id} is the primary and still runs: stopping it first, so it takes no write after ${id} is promoted`);
+      await stopOneService(ctx, old.id);
+    }
+    await promoteRunning(ctx, target.node);
+    await tellPgpools(ctx, old);
+  });
 }
 
 /** The LSN of a stopped node's last checkpoint (its shutdown checkpoint after a clean stop). */
@@ -123,27 +142,29 @@ export async function switchover(ctx: LocalRuntime, targetId: string): Promise<v
     throw new LocalRunError('NOT_A_RUNNING_STANDBY', `${targetId} is not a running standby`, { fix: `Start it first (synth up), then switch over.` });
   }
   const old = primary.node;
-  await stopOneService(ctx, old.id);
-  const finalLsn = await lastCheckpointLsn(ctx, old);
-  await ctx.progress.step(`${targetId} has all of ${old.id}'s WAL (up to ${finalLsn})`, () =>
-    waitFor(
-      async () => {
-        const [row] = await query<{ caught_up: boolean }>(
-          ctx.superuserConn(target.node),
-          'SELECT pg_catalog.pg_last_wal_receive_lsn() >= $1::pg_lsn AS caught_up',
-          [finalLsn],
-        );
-        return row?.caught_up ? true : undefined;
-      },
-      { what: `${targetId} to receive ${old.id}'s last WAL`, timeoutMs: 15_000, intervalMs: 20, logFile: target.node.paths.logFile },
-    ).catch(async (error: unknown) => {
-      // Not promoted: the old primary starts again as it was, and nothing is lost.
-      await startOneService(ctx, old.id);
-      throw error;
-    }),
-  );
-  await promoteRunning(ctx, target.node);
-  await tellPgpools(ctx, old);
+  await asPlannedPromotion(ctx, target.node, async () => {
+    await stopOneService(ctx, old.id);
+    const finalLsn = await lastCheckpointLsn(ctx, old);
+    await ctx.progress.step(`${targetId} has all of ${old.id}'s WAL (up to ${finalLsn})`, () =>
+      waitFor(
+        async () => {
+          const [row] = await query<{ caught_up: boolean }>(
+            ctx.superuserConn(target.node),
+            'SELECT pg_catalog.pg_last_wal_receive_lsn() >= $1::pg_lsn AS caught_up',
+            [finalLsn],
+          );
+          return row?.caught_up ? true : undefined;
+        },
+        { what: `${targetId} to receive ${old.id}'s last WAL`, timeoutMs: 15_000, intervalMs: 20, logFile: target.node.paths.logFile },
+      ).catch(async (error: unknown) => {
+        // Not promoted: the old primary starts again as it was, and nothing is lost.
+        await startOneService(ctx, old.id);
+        throw error;
+      }),
+    );
+    await promoteRunning(ctx, target.node);
+    await tellPgpools(ctx, old);
+  });
   await rejoinNode(ctx, old.id);
 }
 

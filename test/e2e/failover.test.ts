@@ -217,12 +217,29 @@ describe('planned switchover', () => {
     try {
       await writer.firstAckAfter(Date.now());
       const old = (await local.primary())!;
-      const target = NODES.find((n) => n !== old)!;
+      // The standby failover.sh would not choose on a tie (it keeps the first). A session busy on
+      // the primary through Pgpool reads the shutdown's 57P01, so Pgpool detaches the primary and
+      // runs failover.sh at once, while synth waits for the target to catch up and promotes it.
+      const target = NODES.filter((n) => n !== old).at(-1)!;
+      const busy = new pg.Client(local.connection('pgpool'));
+      busy.on('error', () => {});
+      await busy.connect();
+      await busy.query('BEGIN');
+      await busy.query('CREATE TEMP TABLE on_the_primary (id int)');
+      const sleeping = busy.query('SELECT pg_sleep(30) FROM on_the_primary').catch(() => undefined);
+      await sleep(200);
       const started = Date.now();
       await local.switchover(target);
+      await sleeping;
+      await busy.end().catch(() => {});
       await writer.firstAckAfter(Date.now());
       console.log(`switchover write downtime: ${writer.longestGap(started)} ms`);
       expect(await expectOnePrimaryAndFollowers()).toBe(target);
+      // failover.sh waited for synth's promotion instead of promoting another node beside it.
+      const pgpoolLog = readFileSync(local.spec.pgpools[0]!.paths.logFile, 'utf8');
+      expect(pgpoolLog).toContain(`synth is promoting ${target} (planned)`);
+      const afterPlan = pgpoolLog.slice(pgpoolLog.lastIndexOf(`synth is promoting ${target} (planned)`));
+      expect(afterPlan).not.toMatch(/pgsynth failover: promoting \S+ \(WAL received/);
       const [row] = await sql<{ standby: boolean }>(superuser(old), 'SELECT pg_is_in_recovery() AS standby');
       expect(row?.standby).toBe(true);
       await expectHealed(target);

@@ -22,6 +22,15 @@ export function failoverPassfile(pool: PgpoolSpec): string {
   return `${pgpoolRuntimeDir(pool)}/failover.pgpass`;
 }
 
+/**
+ * Where `synth switchover` and `synth promote` name the node they are promoting while they stop
+ * the primary: Pgpool detaches the stopping primary and runs the script, which must then wait
+ * for that node instead of promoting another one beside it.
+ */
+export function plannedPromotionFile(pool: PgpoolSpec): string {
+  return `${pgpoolRuntimeDir(pool)}/planned-promotion`;
+}
+
 /** Whether the initial primary's synchronous_standby_names lists this node: it wins a tie on WAL received. */
 function isSynchronous(spec: ClusterSpec, node: PostgresNodeSpec): boolean {
   const primary = spec.postgres.find((n) => n.id === (node.replica?.upstreamId ?? node.id));
@@ -67,7 +76,8 @@ ${markerComment('#')}
 # When the primary is lost it promotes the standby that received the most WAL (a synchronous one
 # on a tie): WAL is one stream, so that standby holds every commit any other standby confirmed,
 # and the others can follow it. A node already primary (a manual promote got there first) is
-# kept instead. On compose it then claims that node the primary in the shared cluster-state
+# kept instead, and a node synth is promoting by plan (named in the planned-promotion file) is
+# waited for. On compose it then claims that node the primary in the shared cluster-state
 # volume (src/render/cluster-state.ts), makes the slots its standbys stream through and
 # checkpoints the new primary (pg_rewind reads the new timeline from its control file). Pgpool
 # ignores the exit status.
@@ -78,6 +88,7 @@ export PATH="$PATH:/usr/lib/postgresql/${spec.postgresVersion}/bin:/usr/local/bi
 export PGPASSFILE=${q(failoverPassfile(pool))}
 export PGCONNECT_TIMEOUT=3
 readonly ROLE=${q(spec.roles.replication.name)}
+readonly PLANNED=${q(plannedPromotionFile(pool))}
 
 # backend index, node id, host, port, synchronous (1) or not (0)
 readonly NODES=(
@@ -101,16 +112,53 @@ if [[ "$failed" != "$old_primary" && "$old_primary" != -1 ]]; then
   exit 0
 fi
 
+# Whether the node with this id answers as primary.
+is_primary() {
+  local entry index id host port
+  for entry in "\${NODES[@]}"; do
+    read -r index id host port _ <<<"$entry"
+    [[ "$id" == "$1" ]] && [[ "$(ask "$host" "$port" 'SELECT pg_catalog.pg_is_in_recovery()')" == f ]] && return 0
+  done
+  return 1
+}
+
+# The first node of NODES answering as primary, the detached one too with "any": sets chosen.
+find_primary() {
+  local entry index id
+  for entry in "\${NODES[@]}"; do
+    read -r index id _ <<<"$entry"
+    [[ "$1" != any && "$index" == "$failed" ]] && continue
+    if is_primary "$id"; then
+      log "$id is primary already"
+      chosen=$entry
+      return 0
+    fi
+  done
+  return 1
+}
+
 chosen=''
-for entry in "\${NODES[@]}"; do
-  read -r index id host port _ <<<"$entry"
-  [[ "$index" == "$failed" ]] && continue
-  if [[ "$(ask "$host" "$port" 'SELECT pg_catalog.pg_is_in_recovery()')" == f ]]; then
-    log "$id is primary already"
-    chosen=$entry
-    break
-  fi
-done
+# A planned promotion: synth switchover or promote stopped the primary and is promoting the node
+# named in $PLANNED, which it deletes when done. Nothing else is promoted beside it: wait until
+# that node is primary (or synth gave up and the old primary runs again, or the file is gone),
+# then keep whichever node is primary.
+planned=$(cat "$PLANNED" 2>/dev/null)
+if [[ -n "$planned" ]]; then
+  log "synth is promoting $planned (planned): waiting for it, up to 60 s"
+  failed_id=''
+  for entry in "\${NODES[@]}"; do
+    read -r index id _ <<<"$entry"
+    [[ "$index" == "$failed" ]] && failed_id=$id
+  done
+  for _ in $(seq 600); do
+    # Done: the planned node is primary, or synth gave up and started the old primary again.
+    if [[ ! -e "$PLANNED" ]] || is_primary "$planned" || is_primary "$failed_id"; then break; fi
+    sleep 0.1
+  done
+  find_primary any || log "no node is primary after synth's planned promotion of $planned: choosing as after a loss"
+else
+  find_primary detached-excluded
+fi
 
 if [[ -z "$chosen" ]]; then
   best_lsn=-1
