@@ -12,7 +12,10 @@ import { deriveSynchronousStandbyNames, namesWhenPromoted } from './standby-name
 /** Every PostgreSQL node: primaries first, then replicas, each in creation order. */
 export function resolvePostgres(ctx: ResolveContext): PostgresNodeSpec[] {
   const limitsOf = limitsResolver(ctx);
-  const nodes = [...ctx.primaries.map((p) => primarySpec(ctx, p, limitsOf)), ...ctx.replicas.map((r) => replicaSpec(ctx, r, limitsOf))];
+  // pg_hba.conf is the group's, the same on every member: built once per primary.
+  const hbas = new Map<Primary, HbaEntry[]>();
+  const hbaOf = (p: Primary) => hbas.get(p) ?? hbas.set(p, postgresHba(ctx, p)).get(p)!;
+  const nodes = [...ctx.primaries.map((p) => primarySpec(ctx, p, limitsOf, hbaOf)), ...ctx.replicas.map((r) => replicaSpec(ctx, r, limitsOf, hbaOf))];
   for (const p of ctx.primaries) addMembers(ctx, p, nodes);
   return nodes;
 }
@@ -32,26 +35,30 @@ function addMembers(ctx: ResolveContext, p: Primary, nodes: PostgresNodeSpec[]):
     Replica.isReplica(n)
       ? { applicationName: ctx.applicationNameOf(n), slotName: ctx.slotOf(n), hotStandbyFeedback: n.props.hotStandbyFeedback }
       : { applicationName: n.id, slotName: usesSlots ? slotNameFor(n.id) : null, hotStandbyFeedback: true };
-  const primaryName = identity(p).applicationName;
-  for (const n of group) {
-    const own = identity(n);
+  // Each member lists every other one: computed once per member, not once per pair.
+  const identities = group.map(identity);
+  const endpoints = group.map((m) => ({ id: m.id, ...ctx.endpointOf(m) }));
+  const specs = new Map(nodes.map((spec) => [spec.id, spec]));
+  const primaryName = identities[0]!.applicationName;
+  for (const [i, n] of group.entries()) {
+    const own = identities[i]!;
     const member: MemberSpec = {
       ...own,
-      peers: group.filter((m) => m !== n).map((m) => ({ id: m.id, ...ctx.endpointOf(m) })),
+      peers: endpoints.filter((_, j) => j !== i),
       synchronousStandbyNames: n === p ? primarySpecOf.synchronousStandbyNames : namesWhenPromoted(primarySpecOf.synchronousStandbyNames, own.applicationName, primaryName),
       synchronousCommit: primarySpecOf.synchronousCommit,
-      slotsWhenPrimary: [...group.filter((m) => m !== n).flatMap((m) => identity(m).slotName ?? []), ...p.props.extraSlots],
+      slotsWhenPrimary: [...identities.flatMap((m, j) => (j !== i && m.slotName !== null ? [m.slotName] : [])), ...p.props.extraSlots],
     };
-    nodes.find((spec) => spec.id === n.id)!.member = member;
+    specs.get(n.id)!.member = member;
   }
 }
 
-function primarySpec(ctx: ResolveContext, p: Primary, limitsOf: (n: PostgresNode) => PostgresLimits): PostgresNodeSpec {
+function primarySpec(ctx: ResolveContext, p: Primary, limitsOf: (n: PostgresNode) => PostgresLimits, hbaOf: (p: Primary) => HbaEntry[]): PostgresNodeSpec {
   const ownReplicas = ctx.replicas.filter((r) => r.props.primary === p);
   const slots = ownReplicas.map(ctx.slotOf).filter((s): s is string => s !== null);
   const derivedSsn = deriveSynchronousStandbyNames(ownReplicas.filter((r) => r.props.synchronous).map(ctx.applicationNameOf));
   return {
-    ...nodeBase(ctx, p, 'primary', limitsOf(p), postgresHba(ctx, p)),
+    ...nodeBase(ctx, p, 'primary', limitsOf(p), hbaOf(p)),
     primary: {
       database: p.props.database,
       owner: ctx.ownerOf(p)!,
@@ -65,10 +72,10 @@ function primarySpec(ctx: ResolveContext, p: Primary, limitsOf: (n: PostgresNode
   };
 }
 
-function replicaSpec(ctx: ResolveContext, r: Replica, limitsOf: (n: PostgresNode) => PostgresLimits): PostgresNodeSpec {
+function replicaSpec(ctx: ResolveContext, r: Replica, limitsOf: (n: PostgresNode) => PostgresLimits, hbaOf: (p: Primary) => HbaEntry[]): PostgresNodeSpec {
   const upstream = r.props.primary;
   return {
-    ...nodeBase(ctx, r, 'replica', limitsOf(r), postgresHba(ctx, upstream)),
+    ...nodeBase(ctx, r, 'replica', limitsOf(r), hbaOf(upstream)),
     replica: {
       upstreamId: upstream.id,
       upstream: ctx.endpointOf(upstream),
