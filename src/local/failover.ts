@@ -59,7 +59,6 @@ function wakeOtherStandbys(ctx: LocalRuntime, promoted: PostgresNodeSpec): void 
   }
 }
 
-/** Pgpool-II learns of the change: the old primary detached (its failover.sh finds the new one already promoted). */
 /**
  * Runs `work` (which stops the primary and promotes `target`) with `target` named in every running
  * Pgpool's planned-promotion file. Pgpool detaches the primary as it shuts down and runs
@@ -75,6 +74,7 @@ async function asPlannedPromotion<T>(ctx: LocalRuntime, target: PostgresNodeSpec
   }
 }
 
+/** Pgpool-II learns of the change: the old primary detached (its failover.sh finds the new one already promoted). */
 async function tellPgpools(ctx: LocalRuntime, oldPrimary: PostgresNodeSpec | undefined): Promise<void> {
   if (oldPrimary) await detachEverywhere(ctx, oldPrimary.id);
   for (const pool of ctx.spec.pgpools.filter((p) => ctx.running(p.id))) {
