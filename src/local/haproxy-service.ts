@@ -69,7 +69,12 @@ function serversOf(proxy: HaproxySpec, nodeId: string): string[] {
 
 async function setServerState(ctx: LocalRuntime, proxy: HaproxySpec, nodeId: string, state: 'maint' | 'ready'): Promise<void> {
   for (const server of serversOf(proxy, nodeId)) {
-    const answer = await haproxyCommand(proxy.paths.adminSocket, `set server ${server} state ${state}`);
+    // An HAProxy started from an older haproxy.cfg has no runtime API: it then never had a node
+    // in maintenance either, and its checks route as before.
+    const answer = await haproxyCommand(proxy.paths.adminSocket, `set server ${server} state ${state}`).catch((error: Error) => {
+      ctx.progress.note(`${proxy.id}: no runtime API at ${proxy.paths.adminSocket} (${error.message}); restart it to get one`);
+      return '';
+    });
     if (answer) throw new Error(`HAProxy ${proxy.id}: set server ${server} state ${state}: ${answer}`);
   }
 }
