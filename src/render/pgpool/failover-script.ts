@@ -112,14 +112,11 @@ if [[ "$failed" != "$old_primary" && "$old_primary" != -1 ]]; then
   exit 0
 fi
 
-# Whether the node with this id answers as primary.
+# Whether the node of this NODES entry answers as primary (an empty entry never does).
 is_primary() {
-  local entry index id host port
-  for entry in "\${NODES[@]}"; do
-    read -r index id host port _ <<<"$entry"
-    [[ "$id" == "$1" ]] && [[ "$(ask "$host" "$port" 'SELECT pg_catalog.pg_is_in_recovery()')" == f ]] && return 0
-  done
-  return 1
+  local index id host port
+  read -r index id host port _ <<<"$1"
+  [[ -n "$host" && "$(ask "$host" "$port" 'SELECT pg_catalog.pg_is_in_recovery()')" == f ]]
 }
 
 # The first node of NODES answering as primary, the detached one too with "any": sets chosen.
@@ -128,7 +125,7 @@ find_primary() {
   for entry in "\${NODES[@]}"; do
     read -r index id _ <<<"$entry"
     [[ "$1" != any && "$index" == "$failed" ]] && continue
-    if is_primary "$id"; then
+    if is_primary "$entry"; then
       log "$id is primary already"
       chosen=$entry
       return 0
@@ -145,14 +142,15 @@ chosen=''
 planned=$(cat "$PLANNED" 2>/dev/null)
 if [[ -n "$planned" ]]; then
   log "synth is promoting $planned (planned): waiting for it, up to 60 s"
-  failed_id=''
+  planned_entry='' failed_entry=''
   for entry in "\${NODES[@]}"; do
     read -r index id _ <<<"$entry"
-    [[ "$index" == "$failed" ]] && failed_id=$id
+    [[ "$id" == "$planned" ]] && planned_entry=$entry
+    [[ "$index" == "$failed" ]] && failed_entry=$entry
   done
   for _ in $(seq 600); do
     # Done: the planned node is primary, or synth gave up and started the old primary again.
-    if [[ ! -e "$PLANNED" ]] || is_primary "$planned" || is_primary "$failed_id"; then break; fi
+    if [[ ! -e "$PLANNED" ]] || is_primary "$planned_entry" || is_primary "$failed_entry"; then break; fi
     sleep 0.1
   done
   find_primary any || log "no node is primary after synth's planned promotion of $planned: choosing as after a loss"
