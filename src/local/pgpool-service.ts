@@ -73,7 +73,7 @@ async function start(ctx: LocalRuntime, pool: PgpoolSpec): Promise<void> {
   ctx.recordStarted(pool.id, 'pgpool', server, [pool.port.listenPort, pool.pcp.port]);
 }
 
-/** pcp_attach_node or pcp_detach_node for one backend, as the invoking user, with the PCP password from a 0600 file. */
+/** The PCP tools' connection: as the invoking user, with the PCP password from a 0600 file. */
 function pcpArgs(ctx: LocalRuntime, pool: PgpoolSpec): { args: string[]; env: Record<string, string> } {
   return {
     args: ['-h', '127.0.0.1', '-p', String(pool.pcp.port), '-U', pool.pcp.user.name, '-w'],
@@ -81,10 +81,26 @@ function pcpArgs(ctx: LocalRuntime, pool: PgpoolSpec): { args: string[]; env: Re
   };
 }
 
-async function pcpNode(ctx: LocalRuntime, pool: PgpoolSpec, command: 'pcp_attach_node' | 'pcp_detach_node', nodeIndex: number): Promise<void> {
+/**
+ * pcp_attach_node or pcp_detach_node for one backend, then waits until Pgpool-II has acted: PCP
+ * only queues the request for Pgpool's main process, which may be busy with an earlier one. A
+ * node stopped and started again before its detach took effect would otherwise look attached,
+ * be skipped, and then stay detached.
+ */
+async function setPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, change: 'attach' | 'detach', nodeIndex: number): Promise<void> {
   const { args, env } = pcpArgs(ctx, pool);
-  await runTool(join(ctx.toolchain.pgpool!.binDir, command), [...args, '-n', String(nodeIndex)], { env, timeoutMs: 15_000 });
+  await runTool(join(ctx.toolchain.pgpool!.binDir, `pcp_${change}_node`), [...args, '-n', String(nodeIndex)], { env, timeoutMs: 15_000 });
+  const done = change === 'attach' ? isAttached : (status: string | undefined) => status === 'down';
+  await waitFor(async () => done((await pcpNodeStatuses(ctx, pool))[nodeIndex]), {
+    what: `${pool.id} to ${change} node ${nodeIndex} (pcp_${change}_node)`,
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    logFile: pool.paths.logFile,
+  });
 }
+
+/** "waiting" counts as attached: Pgpool shows it until a first client uses the node. */
+const isAttached = (status: string | undefined) => status === 'up' || status === 'waiting';
 
 /**
  * Each backend's status name ('up', 'waiting', 'down', …) by node index, asked over PCP: unlike
@@ -97,10 +113,6 @@ async function pcpNodeStatuses(ctx: LocalRuntime, pool: PgpoolSpec): Promise<str
   return stdout.split('\n').filter((line) => line.trim()).map((line) => line.trim().split(/\s+/)[4] ?? '');
 }
 
-export function attachPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, nodeIndex: number): Promise<void> {
-  return pcpNode(ctx, pool, 'pcp_attach_node', nodeIndex);
-}
-
 /**
  * Detaches a node in every running Pgpool-II that has it up: before a planned stop, so no new
  * session is sent to a server that is shutting down; after a manual promotion, so Pgpool looks
@@ -111,7 +123,7 @@ export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promi
     const index = pool.backends.findIndex((b) => b.nodeId === nodeId);
     if (index < 0) continue;
     const status = (await pcpNodeStatuses(ctx, pool).catch(() => []))[index];
-    if (status === 'up' || status === 'waiting') await pcpNode(ctx, pool, 'pcp_detach_node', index);
+    if (isAttached(status)) await setPoolNode(ctx, pool, 'detach', index);
   }
 }
 
@@ -129,7 +141,7 @@ export async function reattachRunningBackends(ctx: LocalRuntime, pool: PgpoolSpe
     const backend = pool.backends[index];
     if (status !== 'down' || !backend?.nodeId || !ctx.running(backend.nodeId)) continue;
     if (onlyIds && !onlyIds.has(backend.nodeId)) continue;
-    await attachPoolNode(ctx, pool, index);
+    await setPoolNode(ctx, pool, 'attach', index);
     attached.push(backend.nodeId);
   }
   return attached;

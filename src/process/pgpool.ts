@@ -84,7 +84,9 @@ export async function waitForPoolNodes(
       const isUp = (node: PoolNode | undefined) => node?.status === 'up' || node?.status === 'waiting';
       const primaries = nodes.filter((node) => node.role === 'primary' && isUp(node));
       const allUp = mustBeUp.every((id) => isUp(nodes.find((n) => n.nodeId === id)));
-      return nodes.length === expectedNodes && allUp && primaries.length === 1 ? nodes : undefined;
+      if (nodes.length === expectedNodes && allUp && primaries.length === 1) return nodes;
+      // Thrown, so a timeout names the state Pgpool was last seen in, not an older connect error.
+      throw new Error(`SHOW pool_nodes: ${nodes.map((n) => `node ${n.nodeId} ${n.status} ${n.role}`).join(', ')}`);
     },
     {
       what: `pgpool on ${conn.host}:${conn.port} to report ${mustBeUp.length === expectedNodes ? `${expectedNodes} nodes` : `nodes ${mustBeUp.join(', ')}`} up with one primary`,

@@ -327,7 +327,13 @@ describe('losing standbys and Pgpool-II', () => {
   test('both standbys lost: commits wait and status counts them; they complete when a standby returns', async () => {
     const primary = (await local.primary())!;
     const standbys = NODES.filter((n) => n !== primary);
-    for (const s of standbys) await local.stopService(s);
+    for (const s of standbys) {
+      await local.stopService(s);
+      // Detached once stopService returns, not merely requested: PCP queues the request, and a node
+      // started again before Pgpool acted on it stayed detached for good.
+      const nodes = await eventually(() => showPoolNodes(local.connection('pgpool')), 'SHOW pool_nodes answered', 10_000);
+      expect(nodes.find((n) => local.spec.pgpools[0]!.backends[n.nodeId]?.nodeId === s)?.status, `${s} in Pgpool-II`).toBe('down');
+    }
     const client = new pg.Client(local.connection(primary));
     client.on('error', () => {});
     await client.connect();
