@@ -66,7 +66,8 @@ function wakeOtherStandbys(ctx: LocalRuntime, promoted: PostgresNodeSpec): void 
  */
 async function asPlannedPromotion<T>(ctx: LocalRuntime, target: PostgresNodeSpec, work: () => Promise<T>): Promise<T> {
   const files = ctx.spec.pgpools.filter((p) => p.failover === 'automatic' && ctx.running(p.id)).map(plannedPromotionFile);
-  for (const file of files) writeFileSync(file, `${target.id}\n`, { mode: 0o644 });
+  // With synth's pid: failover.sh ignores the file once this process is gone (a crash leaves it).
+  for (const file of files) writeFileSync(file, `${target.id} ${process.pid}\n`, { mode: 0o644 });
   try {
     return await work();
   } finally {

@@ -24,8 +24,9 @@ export function failoverPassfile(pool: PgpoolSpec): string {
 
 /**
  * Where `synth switchover` and `synth promote` name the node they are promoting while they stop
- * the primary: Pgpool detaches the stopping primary and runs the script, which must then wait
- * for that node instead of promoting another one beside it.
+ * the primary, and their own pid ("<node id> <pid>"): Pgpool detaches the stopping primary and
+ * runs the script, which must then wait for that node instead of promoting another one beside
+ * it, unless that synth is gone.
  */
 export function plannedPromotionFile(pool: PgpoolSpec): string {
   return `${pgpoolRuntimeDir(pool)}/planned-promotion`;
@@ -138,8 +139,14 @@ chosen=''
 # A planned promotion: synth switchover or promote stopped the primary and is promoting the node
 # named in $PLANNED, which it deletes when done. Nothing else is promoted beside it: wait until
 # that node is primary (or synth gave up and the old primary runs again, or the file is gone),
-# then keep whichever node is primary.
-planned=$(cat "$PLANNED" 2>/dev/null)
+# then keep whichever node is primary. The file also names synth's process: one left behind by
+# a synth that died is ignored, so a real failover later does not wait for nothing.
+planned='' planner=''
+{ read -r planned planner _ <"$PLANNED"; } 2>/dev/null
+if [[ -n "$planned" && -n "$planner" && ! -e "/proc/$planner" ]]; then
+  log "ignoring $PLANNED: synth (pid $planner) that named $planned is gone"
+  planned=''
+fi
 if [[ -n "$planned" ]]; then
   log "synth is promoting $planned (planned): waiting for it, up to 60 s"
   planned_entry='' failed_entry=''
