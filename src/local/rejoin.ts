@@ -22,8 +22,8 @@ export async function rejoinAsStandby(ctx: LocalRuntime, node: PostgresNodeSpec,
   if (ctx.running(node.id)) throw new Error(`${node.id} must be stopped before it rejoins`);
   await ctx.progress.step(`rejoin ${node.id} as a standby of ${primary.id} (pg_rewind)`, async () => {
     // pg_rewind reads the source's timeline from its control file, which only a checkpoint after
-    // the promotion updates. The script asks for one as the replication role, which may only from
-    // PostgreSQL 15 on: the superuser's first.
+    // the promotion updates. The script asks for one as the replication role too; the superuser's
+    // also works on a 13 or 14 cluster bootstrapped before it had pgsynth.checkpoint().
     await query(ctx.superuserConn(primary, { queryTimeoutMs: 60_000 }), 'CHECKPOINT');
     const script = join(node.paths.configDir, 'rewind.sh');
     writeOwnedFile(script, renderRewindScript(ctx.spec, node), ctx.runAs, 0o755);

@@ -1,6 +1,7 @@
 import type { ClusterSpec, PgpoolSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { parseStandbyNames, standbyNameMatches } from '../../model/standby-names.js';
 import { markerComment } from '../marker.js';
+import { checkpointSql } from '../postgres/bootstrap-roles.js';
 import { sqlLiteral } from '../postgres/sql-text.js';
 import { shellQuote } from '../shell.js';
 import { claimFunctions, usesClusterState } from '../cluster-state.js';
@@ -9,8 +10,8 @@ import { pgpoolRuntimeDir } from './entrypoint.js';
 // Pgpool-II's failover_command. Pgpool runs it (under /bin/sh, exit status ignored) for every
 // node it detaches; only the loss of the primary asks for work. No SSH: everything goes over
 // libpq as the replication role, which the bootstrap lets promote (pg_promote), checkpoint
-// (pg_checkpoint, 15+) and make slots (REPLICATION). The standbys need no repointing: their
-// primary_conninfo lists every peer and connects to the read-write one.
+// (pg_checkpoint; before 15 pgsynth.checkpoint()) and make slots (REPLICATION). The standbys
+// need no repointing: their primary_conninfo lists every peer and connects to the read-write one.
 
 /** `bash <dir>/failover.sh %d %P`: the detached node and the primary before it, as Pgpool numbers backends. */
 export function failoverCommand(pool: PgpoolSpec): string {
@@ -197,7 +198,7 @@ if ! ask "$host" "$port" "\${SLOTS_SQL[$index]}" >/dev/null; then
   log "could not make the replication slots on $id: its standbys cannot stream until they exist"
 fi
 # In the background: Pgpool-II serves no client until this script ends, and only pg_rewind needs it.
-( ask "$host" "$port" 'CHECKPOINT' >/dev/null || log "CHECKPOINT on $id failed (the replication role needs pg_checkpoint, PostgreSQL 15+)" ) &
+( ask "$host" "$port" ${q(checkpointSql(spec.postgresVersion))} >/dev/null || log "CHECKPOINT on $id failed: pg_rewind may see its old timeline" ) &
 log "$id is the primary"
 exit 0
 `;

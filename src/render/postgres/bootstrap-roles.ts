@@ -27,6 +27,20 @@ export const REPLICATION_ROLE_FUNCTIONS = [
   'pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)',
 ];
 
+/**
+ * PostgreSQL 13 and 14 have no pg_checkpoint role: there the bootstrap makes this SECURITY
+ * DEFINER function, which only the replication role may execute, to checkpoint with.
+ */
+export const CHECKPOINT_FUNCTION = 'pgsynth.checkpoint()';
+
+/**
+ * How the replication role checkpoints a node: a new primary, whose control file names its new
+ * timeline (which pg_rewind up to 15 reads) only after a checkpoint.
+ */
+export function checkpointSql(postgresVersion: number): string {
+  return postgresVersion >= 15 ? 'CHECKPOINT' : `SELECT ${CHECKPOINT_FUNCTION}`;
+}
+
 /** The nodes that stream from `primary`, and the primary itself: the nodes its roles reach. */
 function replicationGroup(spec: ClusterSpec, primary: PostgresNodeSpec): Set<string> {
   return new Set([primary.id, ...spec.postgres.filter((n) => n.replica?.upstreamId === primary.id).map((n) => n.id)]);
@@ -53,11 +67,13 @@ export function bootstrapRoles(spec: ClusterSpec, primary: PostgresNodeSpec): Bo
   add(replication.name, replication.passwordEnv, 'streaming replication and base backups', { attributes: ['REPLICATION'] });
   if (group.size > 1) {
     // Failover without a superuser over TCP: failover.sh promotes a standby, checkpoints it so
-    // pg_rewind sees the new timeline (pg_checkpoint exists from 15 on) and makes its slots
-    // (REPLICATION); a former primary rejoins with pg_rewind reading the new primary's files.
+    // pg_rewind sees the new timeline (pg_checkpoint from 15 on, CHECKPOINT_FUNCTION before) and
+    // makes its slots (REPLICATION); a former primary rejoins with pg_rewind reading the new
+    // primary's files.
+    const before15 = spec.postgresVersion < 15;
     add(replication.name, replication.passwordEnv, 'failover: promote, checkpoint, slots, pg_rewind source', {
-      memberOf: spec.postgresVersion >= 15 ? ['pg_checkpoint'] : [],
-      executes: REPLICATION_ROLE_FUNCTIONS,
+      memberOf: before15 ? [] : ['pg_checkpoint'],
+      executes: before15 ? [...REPLICATION_ROLE_FUNCTIONS, CHECKPOINT_FUNCTION] : REPLICATION_ROLE_FUNCTIONS,
     });
   }
   const { owner, database } = primary.primary;

@@ -1,6 +1,6 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { markerComment } from '../marker.js';
-import { bootstrapRoles, passwordSetting, type BootstrapRole } from './bootstrap-roles.js';
+import { bootstrapRoles, CHECKPOINT_FUNCTION, passwordSetting, type BootstrapRole } from './bootstrap-roles.js';
 import { nodeTitle } from './node-title.js';
 import { sqlComment, sqlIdentifier, sqlLiteral } from './sql-text.js';
 
@@ -59,8 +59,28 @@ function roleBlock(role: BootstrapRole): string {
   }
   lines.push('END', '$$;');
   // GRANT is idempotent; no DO block needed (and a role name is quoted as an identifier).
-  for (const fn of role.executes) lines.push(`GRANT EXECUTE ON FUNCTION ${fn} TO ${sqlIdentifier(role.name)};`);
+  for (const fn of role.executes) {
+    if (fn === CHECKPOINT_FUNCTION) lines.push(`GRANT USAGE ON SCHEMA ${CHECKPOINT_SCHEMA} TO ${sqlIdentifier(role.name)};`);
+    lines.push(`GRANT EXECUTE ON FUNCTION ${fn} TO ${sqlIdentifier(role.name)};`);
+  }
   return lines.join('\n');
+}
+
+const CHECKPOINT_SCHEMA = CHECKPOINT_FUNCTION.split('.')[0]!;
+
+/** CHECKPOINT_FUNCTION, owned by the superuser running the bootstrap; no one may call it until granted. */
+function checkpointFunctionBlock(): string {
+  return [
+    '-- PostgreSQL before 15 lets only a superuser CHECKPOINT (no pg_checkpoint role). The',
+    '-- replication role checkpoints a new primary through this function, so that pg_rewind reads',
+    "-- its new timeline from the control file; the function does that and nothing else.",
+    `CREATE SCHEMA IF NOT EXISTS ${CHECKPOINT_SCHEMA};`,
+    `REVOKE ALL ON SCHEMA ${CHECKPOINT_SCHEMA} FROM PUBLIC;`,
+    `CREATE OR REPLACE FUNCTION ${CHECKPOINT_FUNCTION} RETURNS void`,
+    '  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog',
+    "  AS $$ BEGIN EXECUTE 'CHECKPOINT'; END $$;",
+    `REVOKE ALL ON FUNCTION ${CHECKPOINT_FUNCTION} FROM PUBLIC;`,
+  ].join('\n');
 }
 
 function slotsBlock(slots: string[]): string {
@@ -118,6 +138,7 @@ export function renderBootstrapSql(spec: ClusterSpec, primary: PostgresNodeSpec,
       '-- Standbys named in synchronous_standby_names may not exist yet: commit without waiting for them.',
       "SET synchronous_commit = 'local';",
     ].join('\n'),
+    ...(roles.some((r) => r.executes.includes(CHECKPOINT_FUNCTION)) ? [checkpointFunctionBlock()] : []),
     ...roles.map(roleBlock),
     ...(slots.length > 0 ? [slotsBlock(slots)] : []),
   ];

@@ -1,6 +1,7 @@
 import type { ClusterSpec, PostgresNodeSpec } from '../../model/spec.js';
 import { shellQuote, shellVariable } from '../shell.js';
 import { claimFunctions, failoverGraceSeconds, promotingPools } from '../cluster-state.js';
+import { checkpointSql } from './bootstrap-roles.js';
 import { memberOf, replicaPassfile } from './replication-conninfo.js';
 
 // Shell both container entrypoints share (the primary's and the replicas'), rendered once here:
@@ -155,8 +156,8 @@ export function fenceFunction(spec: ClusterSpec): string {
   '  local host=${source%:*} port=${source##*:}',
   '  echo "pgsynth: $host is the primary on timeline $timeline, this node last ran as primary on timeline $1: rejoining as its standby (pg_rewind)"',
   "  # pg_rewind reads the source's timeline from its control file, which only a checkpoint after the",
-  '  # promotion updates (the replication role may checkpoint from PostgreSQL 15).',
-  '  ask_peer "$host" "$port" CHECKPOINT >/dev/null || echo "pgsynth: CHECKPOINT on $host failed; pg_rewind may see its old timeline"',
+  '  # promotion updates (the replication role may: pg_checkpoint, or before 15 the bootstrap\'s function).',
+  `  ask_peer "$host" "$port" ${shellQuote(checkpointSql(spec.postgresVersion))} >/dev/null || echo "pgsynth: CHECKPOINT on $host failed; pg_rewind may see its old timeline"`,
   "  # Crash recovery first, with the generated config: pg_rewind's own would use the data directory's",
   '  # postgresql.conf, where wal_log_hints is off, and then refuse.',
   '  postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null >/dev/null ||',

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, Haproxy, PgPool, Primary, Replica } from '../../../src/index.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../../../src/model/spec.js';
+import { checkpointSql } from '../../../src/render/postgres/bootstrap-roles.js';
 import {
   renderBootstrapSql,
   renderPgHbaConf,
@@ -134,7 +135,8 @@ function writeScript(path: string, text: string): string {
 // Primary, hba and bootstrap on the host's server and on the newest supported major; replicas
 // need pg_basebackup and psql, which only the host's packages provide.
 const newest = 17 as const;
-const primaries = serversUnderTest([...new Set([hostMajorOr(newest), newest])]);
+// 13 and 14 too: there the replication role checkpoints through the bootstrap's function.
+const primaries = serversUnderTest([...new Set([hostMajorOr(newest), newest, 13, 14] as const)]);
 
 /** The host's major, or `fallback` when there is none (its test then fails naming the package). */
 function hostMajorOr(fallback: PostgresVersion): PostgresVersion {
@@ -205,6 +207,26 @@ describe.each(primaries)('a primary from the rendered files on $label', (server_
     await app.connect();
     await app.end();
     await expect(login('app-secret-1').connect()).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('lets the replication role checkpoint (pg_rewind reads a new primary\'s timeline after one), and no other role', async () => {
+    const node = spec.postgres[0]!;
+    const as = async (user: string, password: string, sql: string) => {
+      const client = new pg.Client({ host: '127.0.0.1', port: node.port.listenPort, user, database: 'postgres', password });
+      await client.connect();
+      try {
+        return await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    const lastCheckpoint = async () => (await query<{ lsn: string }>(spec, 'SELECT checkpoint_lsn::text AS lsn FROM pg_control_checkpoint()'))[0]!.lsn;
+    const before = await lastCheckpoint();
+    await as('replicator', PASSWORDS.REAL_REPLICATION_PASSWORD, checkpointSql(major));
+    expect(await lastCheckpoint()).not.toBe(before);
+    // Pgpool's check role, which also logs in to postgres (pg_monitor, not more), may not.
+    await expect(as('pgpool', PASSWORDS.REAL_PGPOOL_PASSWORD, checkpointSql(major))).rejects.toThrow(major >= 15 ? /CHECKPOINT/ : /permission denied/);
+    if (major < 15) await expect(as('replicator', PASSWORDS.REAL_REPLICATION_PASSWORD, 'CHECKPOINT')).rejects.toThrow(/superuser/);
   });
 
   it('fails the bootstrap with a clear message when a password was not set', async () => {
