@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgpoolSpec } from '../model/spec.js';
-import { waitForPoolNodes } from '../process/pgpool.js';
+import { isAttachedStatus, waitForPoolNodes } from '../process/pgpool.js';
 import { isAlive, startServer } from '../process/processes.js';
 import { runTool } from '../process/run-as.js';
 import type { PgConn } from '../process/sql.js';
@@ -90,7 +90,7 @@ function pcpArgs(ctx: LocalRuntime, pool: PgpoolSpec): { args: string[]; env: Re
 async function setPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, change: 'attach' | 'detach', nodeIndex: number): Promise<void> {
   const { args, env } = pcpArgs(ctx, pool);
   await runTool(join(ctx.toolchain.pgpool!.binDir, `pcp_${change}_node`), [...args, '-n', String(nodeIndex)], { env, timeoutMs: 15_000 });
-  const done = change === 'attach' ? isAttached : (status: string | undefined) => status === 'down';
+  const done = change === 'attach' ? isAttachedStatus : (status: string | undefined) => status === 'down';
   await waitFor(async () => done((await pcpNodeStatuses(ctx, pool))[nodeIndex]), {
     what: `${pool.id} to ${change} node ${nodeIndex} (pcp_${change}_node)`,
     timeoutMs: 15_000,
@@ -98,9 +98,6 @@ async function setPoolNode(ctx: LocalRuntime, pool: PgpoolSpec, change: 'attach'
     logFile: pool.paths.logFile,
   });
 }
-
-/** "waiting" counts as attached: Pgpool shows it until a first client uses the node. */
-const isAttached = (status: string | undefined) => status === 'up' || status === 'waiting';
 
 /**
  * Each backend's status name ('up', 'waiting', 'down', …) by node index, asked over PCP: unlike
@@ -123,7 +120,7 @@ export async function detachEverywhere(ctx: LocalRuntime, nodeId: string): Promi
     const index = pool.backends.findIndex((b) => b.nodeId === nodeId);
     if (index < 0) continue;
     const status = (await pcpNodeStatuses(ctx, pool).catch(() => []))[index];
-    if (isAttached(status)) await setPoolNode(ctx, pool, 'detach', index);
+    if (isAttachedStatus(status)) await setPoolNode(ctx, pool, 'detach', index);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Cluster } from '../model/cluster.js';
 import type { ClusterSpec, PostgresNodeSpec } from '../model/spec.js';
-import { showPoolNodes } from '../process/pgpool.js';
+import { isAttachedStatus, showPoolNodes } from '../process/pgpool.js';
 import { query } from '../process/sql.js';
 import { backupStatusLine, contextForSpec } from './backup/index.js';
 
@@ -143,7 +143,7 @@ export async function localStatus(cluster: Cluster, options: LocalSpecOptions & 
     if (pid !== null && password) {
       try {
         const nodes = await showPoolNodes({ host: '127.0.0.1', port: pool.port.listenPort, user: owner.name, password, database, ...PROBE_TIMEOUTS });
-        const up = nodes.filter((n) => n.status === 'up' || n.status === 'waiting').length;
+        const up = nodes.filter((n) => isAttachedStatus(n.status)).length;
         const down = nodes.filter((n) => n.status === 'down').map((n) => pool.backends[n.nodeId]?.nodeId ?? `node ${n.nodeId}`);
         detail = `${up}/${nodes.length} nodes up${down.length ? ` (down: ${down.join(', ')})` : ''}`;
       } catch (error) {

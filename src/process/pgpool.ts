@@ -66,10 +66,10 @@ export async function showPoolNodes(conn: PgConn): Promise<PoolNode[]> {
   }));
 }
 
-/**
- * Waits until pgpool serves `expectedNodes` nodes, all up, exactly one primary.
- * "waiting" counts as up: pgpool shows it until a first client uses the node.
- */
+/** A backend status (SHOW pool_nodes, pcp_node_info) that serves: "waiting" is shown until a first client uses the node. */
+export const isAttachedStatus = (status: string | undefined): boolean => status === 'up' || status === 'waiting';
+
+/** Waits until pgpool serves `expectedNodes` nodes, all up, exactly one primary. */
 export async function waitForPoolNodes(
   conn: PgConn,
   expectedNodes: number,
@@ -81,7 +81,7 @@ export async function waitForPoolNodes(
     async () => {
       if (!(await canConnect(conn.host, conn.port))) return undefined;
       const nodes = await showPoolNodes({ ...conn, connectTimeoutMs: conn.connectTimeoutMs ?? 2_000 });
-      const isUp = (node: PoolNode | undefined) => node?.status === 'up' || node?.status === 'waiting';
+      const isUp = (node: PoolNode | undefined) => isAttachedStatus(node?.status);
       const primaries = nodes.filter((node) => node.role === 'primary' && isUp(node));
       const allUp = mustBeUp.every((id) => isUp(nodes.find((n) => n.nodeId === id)));
       if (nodes.length === expectedNodes && allUp && primaries.length === 1) return nodes;
