@@ -10,7 +10,7 @@ import { plannedPromotionFile } from '../render/pgpool/index.js';
 import { detachEverywhere, pgpoolConn, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
 import { setNodeInHaproxies } from './haproxy-service.js';
 import { ensureStandby, moveAside, waitReplicasStreaming } from './postgres-service.js';
-import { dropStaleSlots, ensurePrimarySlots } from './rejoin.js';
+import { divergence, dropStaleSlots, ensurePrimarySlots, rewindDivergedStandby } from './rejoin.js';
 import type { LocalRuntime } from './runtime.js';
 import { choosePrimary, groupOf, memberStates, type MemberState } from './topology.js';
 import { startOneService, stopOneService } from './up.js';
@@ -183,8 +183,18 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   }
   if (ctx.running(id)) await stopOneService(ctx, id);
   if (options.reclone) moveAside(ctx, node);
-  await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
-  await waitReplicasStreaming(ctx, primary.node, [node]);
+  try {
+    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
+    await waitReplicasStreaming(ctx, primary.node, [node]);
+  } catch (error) {
+    // A standby that replayed past the fork (another, behind it, was promoted) is rewound too.
+    const evidence = divergence(node);
+    if (!evidence) throw error;
+    await stopOneService(ctx, id);
+    await rewindDivergedStandby(ctx, node, primary.node, evidence);
+    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
+    await waitReplicasStreaming(ctx, primary.node, [node]);
+  }
   await setNodeInHaproxies(ctx, id, 'ready');
   // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
   await dropStaleSlots(ctx, node);

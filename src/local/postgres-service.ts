@@ -8,7 +8,7 @@ import { runTool } from '../process/run-as.js';
 import { renderCloneScript } from '../render/postgres/clone-shell.js';
 import { initdbVariable, renderInitdbScript } from '../render/postgres/initdb-shell.js';
 import { postgresConfigFile } from './config-files.js';
-import { rejoinAsStandby } from './rejoin.js';
+import { divergence, explainDivergence, rejoinAsStandby } from './rejoin.js';
 import { postgresBinEnv } from './script-env.js';
 import { removeDir, type LocalRuntime } from './runtime.js';
 
@@ -116,17 +116,23 @@ export async function ensureStandby(ctx: LocalRuntime, node: PostgresNodeSpec, p
     await cloneFrom(ctx, node, primary);
   } else if (!existsSync(join(node.paths.dataDir, 'standby.signal'))) {
     // Only a node that last ran as a primary is rewound, as on compose (fence_former_primary): a
-    // standby follows the new timeline by itself.
+    // standby follows the new timeline by itself, unless it diverged (synth rejoin rewinds it).
     await rejoinAsStandby(ctx, node, primary);
   }
-  await ensureStarted(ctx, node);
+  await ensureStarted(ctx, node).catch((error: unknown) => {
+    throw explainDivergence(error, node, primary);
+  });
 }
 
 /** Waits until every named standby streams from `primary` (pg_stat_replication, by application_name). */
 export async function waitReplicasStreaming(ctx: LocalRuntime, primary: PostgresNodeSpec, standbys: PostgresNodeSpec[]): Promise<void> {
   if (standbys.length === 0) return;
   const names = standbys.map((r) => r.member!.applicationName);
+  // A standby that replayed past the fork of the primary's timeline never streams: said at once.
+  const diverged = () => standbys.map((r) => divergence(r)).find((line) => line !== undefined);
   await ctx.progress.step(`${standbys.map((r) => r.id).join(', ')} streaming from ${primary.id}`, () =>
-    waitForStreaming(ctx.superuserConn(primary), names, { logFile: standbys[0]!.paths.logFile, timeoutMs: 30_000 }),
+    waitForStreaming(ctx.superuserConn(primary), names, { logFile: standbys[0]!.paths.logFile, timeoutMs: 30_000, abortIf: diverged }).catch((error: unknown) => {
+      throw standbys.map((r) => explainDivergence(error, r, primary)).find((e) => e !== error) ?? error;
+    }),
   );
 }

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatConninfo } from '../conninfo.js';
 import type { PostgresNodeSpec } from '../model/spec.js';
 import { LocalRunError } from '../process/errors.js';
 import { writeOwnedFile } from '../process/files.js';
+import { tailFile } from '../process/log-tail.js';
 import { runTool } from '../process/run-as.js';
 import { query } from '../process/sql.js';
+import { REWIND_DONE } from '../render/postgres/fencing-shell.js';
 import { renderRewindScript } from '../render/postgres/rewind-script.js';
 import { postgresBinEnv } from './script-env.js';
 import type { LocalRuntime } from './runtime.js';
@@ -27,17 +30,79 @@ export async function rejoinAsStandby(ctx: LocalRuntime, node: PostgresNodeSpec,
     await query(ctx.superuserConn(primary, { queryTimeoutMs: 60_000 }), 'CHECKPOINT');
     const script = join(node.paths.configDir, 'rewind.sh');
     writeOwnedFile(script, renderRewindScript(ctx.spec, node), ctx.runAs, 0o755);
-    const fix = `Run 'synth rejoin ${node.id} --reclone': it moves ${node.paths.dataDir} aside (nothing is deleted) and clones ${primary.id} again.`;
     try {
       await runTool('bash', [script], { runAs: ctx.runAs, env: postgresBinEnv(ctx), timeoutMs: 600_000 });
     } catch (error) {
-      const detail = error instanceof LocalRunError && error.logTail ? error.logTail : error instanceof Error ? error.message : String(error);
-      throw new LocalRunError('REWIND_FAILED', `pg_rewind could not bring ${node.id} onto ${primary.id}'s timeline: ${detail}`, { fix });
+      throw rewindFailed(node, primary, error);
     }
     // The script leaves a node no peer replaced as it is: that one must not start beside the primary.
     if (!existsSync(join(node.paths.dataDir, 'standby.signal'))) {
-      throw new LocalRunError('REWIND_FAILED', `${node.id} is not behind ${primary.id} on an older timeline, so it was not rewound`, { fix });
+      throw rewindFailed(node, primary, `${node.id} is not behind ${primary.id} on an older timeline, so it was not rewound`);
     }
+  });
+}
+
+/** A rewind that did not happen: what pg_rewind said, and the way out that deletes nothing. */
+function rewindFailed(node: PostgresNodeSpec, primary: PostgresNodeSpec, cause: unknown): LocalRunError {
+  const detail = cause instanceof LocalRunError && cause.logTail ? cause.logTail : cause instanceof Error ? cause.message : String(cause);
+  const message = typeof cause === 'string' ? cause : `pg_rewind could not bring ${node.id} onto ${primary.id}'s timeline: ${detail}`;
+  return new LocalRunError('REWIND_FAILED', message, {
+    fix: `Run 'synth rejoin ${node.id} --reclone': it moves ${node.paths.dataDir} aside (nothing is deleted) and clones ${primary.id} again.`,
+  });
+}
+
+// What a standby logs when it replayed WAL the primary's timeline lacks (a standby that had
+// received less was promoted): running, or at start once it has the new timeline's history.
+const DIVERGED = [
+  /new timeline \d+ forked off current database system timeline \d+ before current recovery point \S+/,
+  /requested timeline \d+ is not a child of this server's history/,
+];
+
+/** The line of `node`'s log since its last start saying it cannot follow the primary's timeline, if any. */
+export function divergence(node: PostgresNodeSpec): string | undefined {
+  const log = tailFile(node.paths.logFile, 400, 65_536);
+  const sinceStart = log.slice(log.lastIndexOf(`pgsynth starts ${node.id}:`) + 1);
+  for (const pattern of DIVERGED) {
+    const found = pattern.exec(sinceStart);
+    if (found) return found[0];
+  }
+  return undefined;
+}
+
+/** A standby that cannot follow `primary` as it is, and the way back. */
+function divergedError(node: PostgresNodeSpec, primary: PostgresNodeSpec, evidence: string): LocalRunError {
+  return new LocalRunError('STANDBY_DIVERGED', `${node.id} cannot follow ${primary.id}: it replayed WAL past the point where ${primary.id}'s timeline forked off (its log: "${evidence}")`, {
+    fix: `Run 'synth rejoin ${node.id}': it rewinds ${node.id} onto ${primary.id} with pg_rewind (the writes only ${node.id} had were lost when ${primary.id} was promoted).`,
+  });
+}
+
+/** `error` (a standby's start or wait failing) as STANDBY_DIVERGED when the standby's log says it diverged. */
+export function explainDivergence(error: unknown, node: PostgresNodeSpec, primary: PostgresNodeSpec): unknown {
+  const evidence = divergence(node);
+  return evidence ? divergedError(node, primary, evidence) : error;
+}
+
+/**
+ * Rewinds a stopped standby that replayed past the point where the primary's timeline forked off
+ * (`synth promote` of a standby that had received less): pg_rewind winds it back to the fork, as
+ * for a former primary, and it follows again. The writes only it had were lost with that
+ * promotion; pg_rewind needs it cleanly stopped, which a standby synth stops is.
+ */
+export async function rewindDivergedStandby(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec, evidence: string): Promise<void> {
+  await ctx.progress.step(`rewind ${node.id} onto ${primary.id}'s timeline (pg_rewind: it logged "${evidence}")`, async () => {
+    const source = ctx.superuserConn(primary, { queryTimeoutMs: 60_000 });
+    await query(source, 'CHECKPOINT'); // pg_rewind reads the source's timeline from its control file
+    try {
+      await runTool(
+        join(ctx.toolchain.postgres.binDir, 'pg_rewind'),
+        [`--target-pgdata=${node.paths.dataDir}`, `--source-server=${formatConninfo({ host: source.host, port: source.port, user: source.user, dbname: 'postgres' })}`],
+        { runAs: ctx.runAs, timeoutMs: 600_000 },
+      );
+    } catch (error) {
+      throw rewindFailed(node, primary, error);
+    }
+    // pg_rewind removed what the source lacks, standby.signal too; the markers rewind.sh leaves.
+    for (const marker of ['standby.signal', REWIND_DONE]) writeOwnedFile(join(node.paths.dataDir, marker), '', ctx.runAs, 0o600);
   });
 }
 

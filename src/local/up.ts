@@ -17,7 +17,7 @@ import { resolveLocalSpec, validateForLocal, withPgpoolVersion, type LocalSpecOp
 import { detachEverywhere, ensurePgpool, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
 import { query } from '../process/sql.js';
 import { ensurePrimary, ensureStandby, ensureStarted, waitReplicasStreaming } from './postgres-service.js';
-import { dropStaleSlots } from './rejoin.js';
+import { divergence, dropStaleSlots } from './rejoin.js';
 import { choosePrimary, groupOf, memberStates } from './topology.js';
 import { checkPortsFree, checkReachable, checkSocketPaths } from './preflight.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -204,8 +204,14 @@ async function startNode(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<voi
     });
   }
   const wasPrimary = states.find((s) => s.node === node)?.standby === false;
-  await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
-  await waitReplicasStreaming(ctx, primary.node, [node]);
+  try {
+    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
+    await waitReplicasStreaming(ctx, primary.node, [node]);
+  } catch (error) {
+    // One that diverged does not stay up serving reads its primary does not have.
+    if (divergence(node)) await stopOneService(ctx, node.id);
+    throw error;
+  }
   if (wasPrimary) await dropStaleSlots(ctx, node);
 }
 

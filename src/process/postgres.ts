@@ -90,7 +90,7 @@ export function replicationStatus(primary: PgConn): Promise<ReplicationRow[]> {
 export async function waitForStreaming(
   primary: PgConn,
   applicationNames: readonly string[],
-  opts: { timeoutMs?: number; logFile?: string } = {},
+  opts: { timeoutMs?: number; logFile?: string; abortIf?: () => string | undefined } = {},
 ): Promise<ReplicationRow[]> {
   return waitFor(
     async () => {
@@ -103,6 +103,7 @@ export async function waitForStreaming(
       timeoutMs: opts.timeoutMs ?? 30_000,
       intervalMs: 50,
       logFile: opts.logFile,
+      ...(opts.abortIf ? { abortIf: opts.abortIf } : {}),
     },
   );
 }

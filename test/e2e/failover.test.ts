@@ -403,3 +403,44 @@ describe('losing standbys and Pgpool-II', () => {
     await expectHealed(primary);
   }, 120_000);
 });
+
+describe('a standby that diverged after a manual promotion', () => {
+  test('synth rejoin rewinds a standby that replayed writes the promoted node never received, and it streams again', async () => {
+    const old = (await local.primary())!;
+    const [behind, ahead] = NODES.filter((n) => n !== old) as [string, string];
+    // `behind` stops receiving (no primary_conninfo); the writes reach `ahead` only.
+    const cut = async (conninfo: 'cut' | 'restore') => {
+      await sql(superuser(behind), conninfo === 'cut' ? "ALTER SYSTEM SET primary_conninfo = ''" : 'ALTER SYSTEM RESET primary_conninfo');
+      await sql(superuser(behind), 'SELECT pg_reload_conf()');
+    };
+    // pg_rewind reads a node's own WAL back to the last checkpoint before the fork, which a clean
+    // stop past the fork lets it recycle: kept here, as wal_keep_size or an archive would keep it.
+    for (const id of [old, ahead]) {
+      await sql(superuser(id), "ALTER SYSTEM SET wal_keep_size = '1GB'");
+      await sql(superuser(id), 'SELECT pg_reload_conf()');
+    }
+    await cut('cut');
+    const streaming = async (from: string) =>
+      (await sql<{ application_name: string }>(superuser(from), "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'")).map((r) => r.application_name);
+    await eventually(async () => !(await streaming(old)).includes(behind), `${behind} to stop streaming`, 15_000);
+    await sql(superuser(old), 'INSERT INTO acked SELECT g FROM generate_series(-2010, -2001) AS g');
+    const [{ lsn }] = (await sql<{ lsn: string }>(superuser(old), 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+    await eventually(async () => (await sql<{ ok: boolean }>(superuser(ahead), 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]))[0]?.ok, `${ahead} to replay the writes`, 15_000);
+
+    // The promotion the user asked for loses the writes `behind` never received; `ahead` replayed
+    // them, so it cannot follow `behind`'s new timeline as it is.
+    await local.promote(behind);
+    await cut('restore');
+    await local.rejoin(ahead);
+
+    expect(await streaming(behind)).toContain(ahead);
+    // pg_rewind gave it the new primary's postgresql.auto.conf: its wal_keep_size is gone with it.
+    expect((await sql<{ wal_keep_size: string }>(superuser(ahead), 'SHOW wal_keep_size'))[0]?.wal_keep_size).toBe('0');
+    const [row] = await sql<{ n: string }>(superuser(ahead), 'SELECT count(*) AS n FROM acked WHERE id BETWEEN -2010 AND -2001');
+    expect(Number(row?.n), `${ahead} now holds what ${behind} holds`).toBe(0);
+    expect(readFileSync(local.spec.postgres.find((n) => n.id === ahead)!.paths.logFile, 'utf8')).toMatch(/forked off current database system timeline|is not a child of this server's history/);
+    await local.rejoin(old); // the old primary, stopped by the promotion: rewound as a former primary
+    expect(await expectOnePrimaryAndFollowers()).toBe(behind);
+    await expectHealed(behind);
+  }, 120_000);
+});
