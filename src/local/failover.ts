@@ -183,6 +183,8 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   }
   if (ctx.running(id)) await stopOneService(ctx, id);
   if (options.reclone) moveAside(ctx, node);
+  // A primary promoted outside synth (pg_promote by hand) lacks the slots its standbys stream through.
+  await ensurePrimarySlots(ctx, primary.node);
   try {
     await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
     await waitReplicasStreaming(ctx, primary.node, [node]);

@@ -7,8 +7,9 @@ import { writeOwnedFile } from '../process/files.js';
 import { tailFile } from '../process/log-tail.js';
 import { runTool } from '../process/run-as.js';
 import { query } from '../process/sql.js';
-import { REWIND_DONE } from '../render/postgres/fencing-shell.js';
+import { REWIND_DONE, rewindArchiveArgs } from '../render/postgres/fencing-shell.js';
 import { renderRewindScript } from '../render/postgres/rewind-script.js';
+import { postgresConfigFile } from './config-files.js';
 import { postgresBinEnv } from './script-env.js';
 import type { LocalRuntime } from './runtime.js';
 
@@ -95,7 +96,11 @@ export async function rewindDivergedStandby(ctx: LocalRuntime, node: PostgresNod
     try {
       await runTool(
         join(ctx.toolchain.postgres.binDir, 'pg_rewind'),
-        [`--target-pgdata=${node.paths.dataDir}`, `--source-server=${formatConninfo({ host: source.host, port: source.port, user: source.user, dbname: 'postgres' })}`],
+        [
+          ...rewindArchiveArgs(ctx.spec, postgresConfigFile(node.paths.configDir)),
+          `--target-pgdata=${node.paths.dataDir}`,
+          `--source-server=${formatConninfo({ host: source.host, port: source.port, user: source.user, dbname: 'postgres' })}`,
+        ],
         { runAs: ctx.runAs, timeoutMs: 600_000 },
       );
     } catch (error) {

@@ -275,4 +275,29 @@ describe('pgBackRest under startLocalCluster', () => {
     const [standby] = await sql<{ r: boolean }>(su('pg-replica1'), 'SELECT pg_is_in_recovery() AS r');
     expect(standby!.r).toBe(true);
   }, 180_000);
+  test('9 a former primary whose WAL back to the fork was recycled rejoins: pg_rewind fetches it from the archive', async () => {
+    // After 8: pg-primary is the primary, pg-replica1 its standby.
+    const [primary, standby] = ['pg-primary', 'pg-replica1'] as const;
+    const appAs = (id: string) => local.connection(id, { user: 'postgres', database: 'app' });
+    // The last checkpoint the two share ends a segment of its own, which only the archive keeps
+    // once the primary stops: its standby's slot holds WAL from the next segment on.
+    await sql(su(primary), 'CHECKPOINT');
+    const [{ shared }] = (await sql<{ shared: string }>(su(primary), 'SELECT pg_walfile_name(checkpoint_lsn) AS shared FROM pg_control_checkpoint()')) as [{ shared: string }];
+    await archiveNow(primary);
+    await sql(su(standby), "ALTER SYSTEM SET primary_conninfo = ''");
+    await sql(su(standby), 'SELECT pg_reload_conf()');
+    for (let i = 0; i < 100 && (await sql(su(primary), 'SELECT 1 FROM pg_stat_replication')).length > 0; i++) await sleep(100);
+    await sql(appAs(primary), "INSERT INTO across VALUES (4, 'only on the old primary')");
+    await archiveNow(primary);
+    // The standby, which never received row 4, is promoted; the old primary stops cleanly first.
+    await local.promote(standby);
+    // pg_rewind needs the shared checkpoint's segment, which the old primary recycled when it stopped.
+    expect(existsSync(join(local.spec.postgres.find((n) => n.id === primary)!.paths.dataDir, 'pg_wal', shared))).toBe(false);
+    await sql(su(standby), 'ALTER SYSTEM RESET primary_conninfo');
+    await sql(su(standby), 'SELECT pg_reload_conf()');
+    await local.rejoin(primary);
+    const [row] = await sql<{ r: boolean }>(su(primary), 'SELECT pg_is_in_recovery() AS r');
+    expect(row!.r).toBe(true);
+    expect(await sql(appAs(primary), 'SELECT id FROM across WHERE id = 4')).toEqual([]);
+  }, 180_000);
 });

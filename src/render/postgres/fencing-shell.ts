@@ -12,6 +12,17 @@ import { memberOf, replicaPassfile } from './replication-conninfo.js';
 // node is the primary on a newer timeline it rejoins as that node's standby (pg_rewind), as
 // src/local/rejoin.ts does for `synth up`. The variables it reads: PGDATA, CONFIG_FILE, PASSFILE.
 
+/**
+ * pg_rewind's arguments that fetch from the Backup's archive (restore_command) the target WAL it
+ * needs and the node no longer has: one stopped cleanly after the fork recycled its WAL back to
+ * the last checkpoint before it. From PostgreSQL 15 pg_rewind reads restore_command from the
+ * generated config (`configFile` as it appears on the command line); before, only from the data
+ * directory's, which has none. None without a Backup.
+ */
+export function rewindArchiveArgs(spec: ClusterSpec, configFile: string): string[] {
+  return spec.backup !== null && spec.postgresVersion >= 15 ? ['--restore-target-wal', `--config-file=${configFile}`] : [];
+}
+
 /** A field of a password file line: `\` and `:` are escaped. */
 function passfileField(value: string | number): string {
   return String(value).replace(/[\\:]/g, (c) => `\\${c}`);
@@ -86,6 +97,7 @@ const ASK_SQL =
  * holds the newer writes); none: it starts as the primary it was and claims so.
  */
 export function fenceFunction(spec: ClusterSpec): string {
+  const fromArchive = rewindArchiveArgs(spec, '"$CONFIG_FILE"');
   return [
   claimFunctions(spec),
   '',
@@ -162,7 +174,8 @@ export function fenceFunction(spec: ClusterSpec): string {
   '  # postgresql.conf, where wal_log_hints is off, and then refuse.',
   '  postgres --single -F -D "$PGDATA" -c config_file="$CONFIG_FILE" template1 </dev/null >/dev/null ||',
   '    die "crash recovery before pg_rewind failed (see above). Nothing was deleted; this node does not start as a second primary."',
-  '  if ! PGPASSFILE="$PASSFILE" pg_rewind --no-ensure-shutdown --target-pgdata="$PGDATA" \\',
+  ...(fromArchive.length > 0 ? ["  # WAL this node recycled since the last checkpoint before the fork comes from the Backup's archive."] : []),
+  `  if ! PGPASSFILE="$PASSFILE" pg_rewind ${['--no-ensure-shutdown', ...fromArchive, '--target-pgdata="$PGDATA"'].join(' ')} \\`,
   '    --source-server="host=$host port=$port user=$REPLICATION_ROLE dbname=postgres connect_timeout=5"; then',
   '    die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted and it does not start as a second primary: move its volume aside and clone $host into a new one (pg_basebackup as $REPLICATION_ROLE, then an empty standby.signal)."',
   '  fi',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readmeExample } from '../../../fixtures/readme-example/cluster.config.js';
-import { Cluster, Primary, Replica, secret } from '../../../src/index.js';
+import { Backup, Cluster, Primary, Replica, secret } from '../../../src/index.js';
 import type { ClusterSpec } from '../../../src/model/spec.js';
 import { renderPrimaryEntrypoint } from '../../../src/render/postgres/primary-entrypoint.js';
 import { renderPrimaryInitScript } from '../../../src/render/postgres/primary-init-script.js';
@@ -196,6 +196,17 @@ describe('fencing in both entrypoints (fencing-shell.ts, rendered once)', () => 
     expect(signal).toBeGreaterThan(rewind);
     expect(primary).toContain('die "pg_rewind could not bring this node onto the timeline of $host (see above). Nothing was deleted');
     expect(primary).not.toMatch(/rm -rf|rm -r /);
+  });
+
+  it('lets pg_rewind fetch the WAL a node recycled from the Backup\'s archive, from PostgreSQL 15 (which reads the generated config)', () => {
+    const withBackup = readmeExample();
+    new Backup(withBackup, 'backup', {});
+    const backed = withBackup.resolve({ target: 'compose' });
+    const fromArchive = 'pg_rewind --no-ensure-shutdown --restore-target-wal --config-file="$CONFIG_FILE" --target-pgdata="$PGDATA"';
+    expect(renderPrimaryEntrypoint(backed, backed.postgres[0]!)).toContain(fromArchive);
+    const older = { ...backed, postgresVersion: 14 as const };
+    expect(renderPrimaryEntrypoint(older, older.postgres[0]!)).not.toContain('--restore-target-wal');
+    expect(primary).not.toContain('--restore-target-wal'); // no Backup, no archive
   });
 
   it('reads the primary claim first: a claim naming another node on a newer timeline means wait for a newer primary, never start as one', () => {
