@@ -284,7 +284,9 @@ describe('pgBackRest under startLocalCluster', () => {
     await sql(su(primary), 'CHECKPOINT');
     const [{ shared }] = (await sql<{ shared: string }>(su(primary), 'SELECT pg_walfile_name(checkpoint_lsn) AS shared FROM pg_control_checkpoint()')) as [{ shared: string }];
     await archiveNow(primary);
+    // Cut off: no streaming, and no fetching from the archive either (restore_command).
     await sql(su(standby), "ALTER SYSTEM SET primary_conninfo = ''");
+    await sql(su(standby), "ALTER SYSTEM SET restore_command = ''");
     await sql(su(standby), 'SELECT pg_reload_conf()');
     for (let i = 0; i < 100 && (await sql(su(primary), 'SELECT 1 FROM pg_stat_replication')).length > 0; i++) await sleep(100);
     await sql(appAs(primary), "INSERT INTO across VALUES (4, 'only on the old primary')");
@@ -294,6 +296,7 @@ describe('pgBackRest under startLocalCluster', () => {
     // pg_rewind needs the shared checkpoint's segment, which the old primary recycled when it stopped.
     expect(existsSync(join(local.spec.postgres.find((n) => n.id === primary)!.paths.dataDir, 'pg_wal', shared))).toBe(false);
     await sql(su(standby), 'ALTER SYSTEM RESET primary_conninfo');
+    await sql(su(standby), 'ALTER SYSTEM RESET restore_command');
     await sql(su(standby), 'SELECT pg_reload_conf()');
     await local.rejoin(primary);
     const [row] = await sql<{ r: boolean }>(su(primary), 'SELECT pg_is_in_recovery() AS r');
