@@ -9,11 +9,11 @@ import { showPoolNodes } from '../process/pgpool.js';
 import { plannedPromotionFile } from '../render/pgpool/index.js';
 import { detachEverywhere, pgpoolConn, reattachRunningBackends, waitPgpoolReady } from './pgpool-service.js';
 import { setNodeInHaproxies } from './haproxy-service.js';
-import { ensureStandby, moveAside, waitReplicasStreaming } from './postgres-service.js';
+import { moveAside } from './postgres-service.js';
 import { divergence, dropStaleSlots, ensurePrimarySlots, rewindDivergedStandby } from './rejoin.js';
 import type { LocalRuntime } from './runtime.js';
 import { choosePrimary, groupOf, memberStates, type MemberState } from './topology.js';
-import { startOneService, stopOneService } from './up.js';
+import { followPrimary, startOneService, stopOneService } from './up.js';
 
 // The hand-driven changes of primary under `synth up`: promote (the primary is lost or must go),
 // switchover (planned: no acknowledged write lost, the old primary follows), rejoin (a node back
@@ -185,18 +185,13 @@ export async function rejoinNode(ctx: LocalRuntime, id: string, options: { reclo
   if (options.reclone) moveAside(ctx, node);
   // A primary promoted outside synth (pg_promote by hand) lacks the slots its standbys stream through.
   await ensurePrimarySlots(ctx, primary.node);
-  try {
-    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
-    await waitReplicasStreaming(ctx, primary.node, [node]);
-  } catch (error) {
+  await followPrimary(ctx, node, primary.node).catch(async (error: unknown) => {
     // A standby that replayed past the fork (another, behind it, was promoted) is rewound too.
     const evidence = divergence(node);
     if (!evidence) throw error;
-    await stopOneService(ctx, id);
     await rewindDivergedStandby(ctx, node, primary.node, evidence);
-    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
-    await waitReplicasStreaming(ctx, primary.node, [node]);
-  }
+    await followPrimary(ctx, node, primary.node);
+  });
   await setNodeInHaproxies(ctx, id, 'ready');
   // Slots it kept from a time as primary (a fresh clone has none): a standby drops them.
   await dropStaleSlots(ctx, node);

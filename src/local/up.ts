@@ -204,15 +204,22 @@ async function startNode(ctx: LocalRuntime, node: PostgresNodeSpec): Promise<voi
     });
   }
   const wasPrimary = states.find((s) => s.node === node)?.standby === false;
+  await followPrimary(ctx, node, primary.node);
+  if (wasPrimary) await dropStaleSlots(ctx, node);
+}
+
+/**
+ * `node` (of a running cluster) started as a standby of `primary` and streaming from it. One that
+ * diverged (PGS965) is stopped again before the error: it would serve reads its primary lacks.
+ */
+export async function followPrimary(ctx: LocalRuntime, node: PostgresNodeSpec, primary: PostgresNodeSpec): Promise<void> {
   try {
-    await ensureStandby(ctx, node, primary.node, { primaryFresh: false });
-    await waitReplicasStreaming(ctx, primary.node, [node]);
+    await ensureStandby(ctx, node, primary, { primaryFresh: false });
+    await waitReplicasStreaming(ctx, primary, [node]);
   } catch (error) {
-    // One that diverged does not stay up serving reads its primary does not have.
     if (divergence(node)) await stopOneService(ctx, node.id);
     throw error;
   }
-  if (wasPrimary) await dropStaleSlots(ctx, node);
 }
 
 /**
